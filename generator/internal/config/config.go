@@ -1,0 +1,103 @@
+// Package config holds the site settings from content/site.yaml: title, base
+// URL, organisation, menus and contact details. The file is decoded strictly:
+// an unknown or misspelt key is an error.
+package config
+
+import (
+	"net/url"
+	"strconv"
+	"strings"
+
+	"github.com/bcs/publish/generator/internal/diag"
+	"github.com/bcs/publish/generator/internal/yamldoc"
+)
+
+// Site is the decoded settings file.
+type Site struct {
+	Title          string       `yaml:"title"`
+	Tagline        string       `yaml:"tagline"`
+	BaseURL        string       `yaml:"base_url"` // absolute, with a trailing slash
+	Language       string       `yaml:"language"` // BCP 47, e.g. en-GB
+	HighlightStyle string       `yaml:"highlight_style"`
+	Organisation   Organisation `yaml:"organisation"`
+	Contact        Contact      `yaml:"contact"`
+	Menus          Menus        `yaml:"menus"`
+}
+
+// Organisation describes the company, for the footer and JSON-LD.
+type Organisation struct {
+	Name        string `yaml:"name"`
+	LegalName   string `yaml:"legal_name"`
+	Description string `yaml:"description"`
+	Logo        string `yaml:"logo"` // site path of the logo image
+}
+
+// Contact is how people reach the company.
+type Contact struct {
+	Email     string `yaml:"email"`
+	Telephone string `yaml:"telephone"`
+	Hours     string `yaml:"hours"`
+	Address   string `yaml:"address"`
+}
+
+// Menus are the site's navigation lists.
+type Menus struct {
+	Main   []MenuItem `yaml:"main"`
+	Footer []MenuItem `yaml:"footer"`
+}
+
+// MenuItem is one link in a menu. URL is a site path ("/contact/") or an
+// absolute URL.
+type MenuItem struct {
+	Name string `yaml:"name"`
+	URL  string `yaml:"url"`
+}
+
+// Parse decodes and validates a settings file.
+func Parse(name string, src []byte) (*Site, error) {
+	s := &Site{Language: "en-GB", HighlightStyle: "github"}
+	doc, err := yamldoc.Decode(name, src, 0, s)
+	if err != nil {
+		return nil, err
+	}
+	var errs diag.List
+	need := func(path, v, what string) {
+		if strings.TrimSpace(v) == "" {
+			errs = append(errs, diag.Errorf(doc.Pos(path), "missing required setting %s", what))
+		}
+	}
+	need("$.title", s.Title, "title")
+	need("$.base_url", s.BaseURL, "base_url")
+	need("$.organisation.name", s.Organisation.Name, "organisation.name")
+	if s.BaseURL != "" {
+		u, err := url.Parse(s.BaseURL)
+		switch {
+		case err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "":
+			errs = append(errs, diag.Errorf(doc.Pos("$.base_url"), "base_url must be an absolute http(s) URL, such as https://www.example.org/"))
+		case u.RawQuery != "" || u.Fragment != "" || (u.Path != "" && u.Path != "/"):
+			errs = append(errs, diag.Errorf(doc.Pos("$.base_url"), "base_url must be the site's root, with no path, query or fragment (the site is served from /)"))
+		}
+		if !strings.HasSuffix(s.BaseURL, "/") {
+			s.BaseURL += "/"
+		}
+	}
+	for menu, items := range map[string][]MenuItem{"main": s.Menus.Main, "footer": s.Menus.Footer} {
+		for i, it := range items {
+			p := "$.menus." + menu + "[" + strconv.Itoa(i) + "]"
+			need(p+".name", it.Name, "menu item name")
+			need(p+".url", it.URL, "menu item url")
+		}
+	}
+	if len(errs) > 0 {
+		return nil, errs
+	}
+	return s, nil
+}
+
+// AbsURL joins a site path such as "/a/b/" to the base URL.
+func (s *Site) AbsURL(path string) string {
+	if strings.Contains(path, "://") {
+		return path
+	}
+	return strings.TrimSuffix(s.BaseURL, "/") + "/" + strings.TrimPrefix(path, "/")
+}

@@ -1,0 +1,108 @@
+// Package indicator loads the prescribing-safety and medicines-optimisation
+// indicators from packs/indicators.yaml: the single source of truth for the
+// site's benchmark tables and, later, the dashboard workbook.
+package indicator
+
+import (
+	"fmt"
+	"regexp"
+
+	"github.com/bcs/publish/generator/internal/diag"
+	"github.com/bcs/publish/generator/internal/yamldoc"
+)
+
+// Direction says which way an indicator should move.
+type Direction string
+
+// The directions an indicator may have.
+const (
+	Lower   Direction = "lower"   // lower is better
+	Higher  Direction = "higher"  // higher is better
+	Context Direction = "context" // watched for context; no good direction
+)
+
+// Indicator is one measure: a rate of numerator over denominator.
+type Indicator struct {
+	ID            string    `yaml:"id"`
+	Name          string    `yaml:"name"`
+	Numerator     string    `yaml:"numerator"`
+	Denominator   string    `yaml:"denominator"`
+	Target        string    `yaml:"target"`         // the target or direction as published, in words
+	Direction     Direction `yaml:"direction"`      // machine-readable direction
+	TargetPercent *float64  `yaml:"target_percent"` // numeric target where one is set
+	Source        string    `yaml:"source"`
+	Verified      bool      `yaml:"verified"` // false: rests on memory or local design
+}
+
+// Set is the loaded indicator file, in file order.
+type Set struct {
+	All  []Indicator
+	byID map[string]int
+}
+
+type file struct {
+	Indicators []Indicator `yaml:"indicators"`
+}
+
+var idPattern = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9_-]*$`)
+
+// Parse decodes and validates an indicator file. name is the file's path as
+// the user knows it, used in errors.
+func Parse(name string, src []byte) (*Set, error) {
+	var f file
+	doc, err := yamldoc.Decode(name, src, 0, &f)
+	if err != nil {
+		return nil, err
+	}
+	s := &Set{byID: map[string]int{}}
+	var errs diag.List
+	for i, ind := range f.Indicators {
+		_, dup := s.byID[ind.ID]
+		at := func(field string) diag.Pos { return doc.Pos(fmt.Sprintf("$.indicators[%d].%s", i, field)) }
+		switch {
+		case !idPattern.MatchString(ind.ID):
+			errs = append(errs, diag.Errorf(at("id"), "indicator id %q must start with a letter and use letters, digits, - and _", ind.ID))
+		case dup:
+			errs = append(errs, diag.Errorf(at("id"), "duplicate indicator id %q", ind.ID))
+		}
+		for field, v := range map[string]string{"name": ind.Name, "numerator": ind.Numerator, "denominator": ind.Denominator, "target": ind.Target, "source": ind.Source} {
+			if v == "" {
+				errs = append(errs, diag.Errorf(at(field), "indicator %q: missing %s", ind.ID, field))
+			}
+		}
+		switch ind.Direction {
+		case Lower, Higher, Context:
+		default:
+			errs = append(errs, diag.Errorf(at("direction"), "indicator %q: direction must be lower, higher or context, not %q", ind.ID, ind.Direction))
+		}
+		if t := ind.TargetPercent; t != nil && (*t < 0 || *t > 100) {
+			errs = append(errs, diag.Errorf(at("target_percent"), "indicator %q: target_percent must be between 0 and 100", ind.ID))
+		}
+		if !dup {
+			s.byID[ind.ID] = len(s.All)
+		}
+		s.All = append(s.All, ind)
+	}
+	if len(errs) > 0 {
+		return nil, errs
+	}
+	return s, nil
+}
+
+// Lookup returns the indicator with the given id.
+func (s *Set) Lookup(id string) (Indicator, bool) {
+	i, ok := s.byID[id]
+	if !ok {
+		return Indicator{}, false
+	}
+	return s.All[i], true
+}
+
+// IDs lists every indicator id in file order.
+func (s *Set) IDs() []string {
+	ids := make([]string, len(s.All))
+	for i, ind := range s.All {
+		ids[i] = ind.ID
+	}
+	return ids
+}

@@ -1,0 +1,159 @@
+// Package markdown is the one configured Markdown converter of the project:
+// goldmark with CommonMark, GFM (tables, strikethrough, autolinks, task
+// lists), footnotes, typographic punctuation and heading ids, plus fenced
+// code blocks highlighted by chroma as CSS classes.
+//
+// Raw HTML is refused: a page that contains an HTML block or inline HTML gets
+// an error naming the line, so content can never inject script or style and
+// the marketing team learns at once that the tag would not have appeared.
+// A Converter is safe for concurrent use.
+package markdown
+
+import (
+	"bytes"
+	"fmt"
+	"html/template"
+
+	"github.com/yuin/goldmark"
+	"github.com/yuin/goldmark/ast"
+	"github.com/yuin/goldmark/extension"
+	"github.com/yuin/goldmark/parser"
+	"github.com/yuin/goldmark/renderer"
+	"github.com/yuin/goldmark/text"
+	"github.com/yuin/goldmark/util"
+
+	"github.com/bcs/publish/generator/internal/diag"
+)
+
+// Converter turns Markdown into HTML.
+type Converter struct {
+	md goldmark.Markdown
+}
+
+// New returns a Converter. The extension list is explicit so that what
+// content may use is visible in one place.
+func New() *Converter {
+	md := goldmark.New(
+		goldmark.WithExtensions(
+			extension.Table,
+			extension.Strikethrough,
+			extension.Linkify,
+			extension.TaskList,
+			extension.Footnote,
+			extension.Typographer,
+		),
+		goldmark.WithParserOptions(parser.WithAutoHeadingID()),
+		goldmark.WithRendererOptions(
+			renderer.WithNodeRenderers(util.Prioritized(codeRenderer{}, 100)),
+		),
+	)
+	return &Converter{md: md}
+}
+
+// Source is one piece of Markdown with where it sits in the user's file.
+type Source struct {
+	File string // user's file, for errors
+	Line int    // line in File of the first line of Text
+	Col  int    // column in File of the first character of each line (1 for a body)
+	Text []byte
+	IDs  *IDs // heading ids already used on the page; shared by all pieces of a page
+}
+
+// Convert renders src as a block of HTML. Errors are diag.Errors.
+func (c *Converter) Convert(src Source) (template.HTML, error) {
+	return c.convert(src, false)
+}
+
+// ConvertInline renders src, which must be a single paragraph, without the
+// surrounding <p> element: for list items and short texts inside templates.
+func (c *Converter) ConvertInline(src Source) (template.HTML, error) {
+	return c.convert(src, true)
+}
+
+func (c *Converter) convert(src Source, inline bool) (template.HTML, error) {
+	ids := src.IDs
+	if ids == nil {
+		ids = NewIDs()
+	}
+	ctx := parser.NewContext(parser.WithIDs(ids))
+	doc := c.md.Parser().Parse(text.NewReader(src.Text), parser.WithContext(ctx))
+	if errs := refuseRawHTML(doc, src); len(errs) > 0 {
+		return "", errs
+	}
+	if inline {
+		if p, ok := doc.FirstChild().(*ast.Paragraph); ok && doc.ChildCount() == 1 {
+			doc = unwrap(p)
+		} else if doc.ChildCount() > 0 {
+			return "", diag.Errorf(src.pos(0), "expected a single line of text here, not blocks (lists, headings, several paragraphs)")
+		}
+	}
+	var buf bytes.Buffer
+	if err := c.md.Renderer().Render(&buf, src.Text, doc); err != nil {
+		return "", fmt.Errorf("markdown: rendering %s: %w", src.File, err)
+	}
+	return template.HTML(buf.String()), nil // #nosec: goldmark output with raw HTML refused above
+}
+
+// unwrap moves a paragraph's inline children under a new document so that
+// rendering produces no <p> element.
+func unwrap(p *ast.Paragraph) ast.Node {
+	d := ast.NewDocument()
+	for c := p.FirstChild(); c != nil; {
+		next := c.NextSibling()
+		d.AppendChild(d, c)
+		c = next
+	}
+	return d
+}
+
+// pos maps a byte offset in Text to a position in the user's file.
+func (s Source) pos(offset int) diag.Pos {
+	line, col := s.Line, 1
+	for _, b := range s.Text[:min(offset, len(s.Text))] {
+		if b == '\n' {
+			line++
+			col = 1
+		} else {
+			col++
+		}
+	}
+	return diag.Pos{File: s.File, Line: line, Col: col + s.Col - 1}
+}
+
+// refuseRawHTML reports every raw HTML node in doc.
+func refuseRawHTML(doc ast.Node, src Source) diag.List {
+	var errs diag.List
+	report := func(offset int, snippet []byte) {
+		errs = append(errs, diag.Errorf(src.pos(offset),
+			"raw HTML is not allowed in content (found %q); use Markdown, or a structured block in the front matter",
+			truncate(snippet)))
+	}
+	_ = ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
+		if !entering {
+			return ast.WalkContinue, nil
+		}
+		switch n := n.(type) {
+		case *ast.HTMLBlock:
+			if n.Lines().Len() > 0 {
+				s := n.Lines().At(0)
+				report(s.Start, s.Value(src.Text))
+			}
+			return ast.WalkSkipChildren, nil
+		case *ast.RawHTML:
+			if n.Segments.Len() > 0 {
+				s := n.Segments.At(0)
+				report(s.Start, s.Value(src.Text))
+			}
+		}
+		return ast.WalkContinue, nil
+	})
+	return errs
+}
+
+func truncate(b []byte) string {
+	b = bytes.TrimSpace(b)
+	if len(b) > 40 {
+		return string(b[:40]) + "..."
+	}
+	return string(b)
+}

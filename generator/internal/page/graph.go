@@ -1,0 +1,86 @@
+package page
+
+import (
+	"cmp"
+	"fmt"
+	"path"
+	"slices"
+	"strings"
+
+	"github.com/bcs/publish/generator/internal/diag"
+)
+
+// Link relates pages to each other: it sets every page's Parent and every
+// pillar's (and home's) Children in weight order, and reports pages or
+// aliases that claim the same URL and cluster pages without a pillar. pages
+// is sorted by Rel in place so that everything downstream is deterministic.
+func Link(pages []*Page) error {
+	slices.SortFunc(pages, func(a, b *Page) int { return cmp.Compare(a.Rel, b.Rel) })
+	var errs diag.List
+	claimed := map[string]diag.Pos{}
+	claim := func(url string, at diag.Pos, what string) {
+		if prev, dup := claimed[url]; dup {
+			errs = append(errs, diag.Errorf(at, "%s %s is already claimed by %s", what, url, prev))
+			return
+		}
+		claimed[url] = at
+	}
+	bySection := map[string]*Page{} // directory under content/ -> its _index page
+	for _, p := range pages {
+		claim(p.URL, diag.Pos{File: p.File}, "URL")
+		if p.Kind == Home || p.Kind == Pillar {
+			bySection[strings.TrimSuffix(path.Dir(p.Rel), ".")] = p
+		}
+	}
+	for _, p := range pages {
+		for i, a := range p.Front.Aliases {
+			claim(a, p.Doc.Pos(fmt.Sprintf("$.aliases[%d]", i)), "alias")
+		}
+	}
+	for _, p := range pages {
+		p.Parent, p.Children = nil, nil
+	}
+	for _, p := range pages {
+		switch p.Kind {
+		case Home, NotFound:
+			continue
+		case Pillar:
+			p.Parent = nearest(bySection, path.Dir(path.Dir(p.Rel)))
+		case Cluster:
+			dir := path.Dir(p.Rel)
+			if bySection[dir] == nil {
+				errs = append(errs, diag.Errorf(diag.Pos{File: p.File},
+					"cluster page without a pillar: create content/%s/_index.md for the section %q", dir, dir))
+				continue
+			}
+			p.Parent = bySection[dir]
+		case Plain:
+			p.Parent = bySection[""]
+		}
+		if p.Parent != nil {
+			p.Parent.Children = append(p.Parent.Children, p)
+		}
+	}
+	for _, p := range pages {
+		slices.SortStableFunc(p.Children, func(a, b *Page) int {
+			return cmp.Or(cmp.Compare(a.Front.Weight, b.Front.Weight), cmp.Compare(a.Front.Title, b.Front.Title))
+		})
+	}
+	return errs.Err()
+}
+
+// nearest returns the section page for dir or its closest ancestor.
+func nearest(sections map[string]*Page, dir string) *Page {
+	for {
+		if dir == "." || dir == "/" {
+			dir = ""
+		}
+		if p := sections[dir]; p != nil {
+			return p
+		}
+		if dir == "" {
+			return nil
+		}
+		dir = path.Dir(dir)
+	}
+}

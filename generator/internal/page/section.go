@@ -1,0 +1,122 @@
+package page
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/bcs/publish/generator/internal/diag"
+)
+
+// Section is a structured block of a page, authored in front matter without
+// HTML: an eyebrow and a heading, an optional Markdown body, and at most one
+// of the structured parts below, which gives the section its kind.
+type Section struct {
+	ID      string `yaml:"id"` // anchor; derived from the heading when empty
+	Eyebrow string `yaml:"eyebrow"`
+	Heading string `yaml:"heading"`
+	Body    string `yaml:"body"` // Markdown
+
+	Rhythm     []Slot   `yaml:"rhythm"`     // a weekly timetable
+	Benchmarks []string `yaml:"benchmarks"` // indicator ids from packs/indicators.yaml
+	Items      []string `yaml:"items"`      // a list of resources, each one line of Markdown
+	FAQs       []FAQ    `yaml:"faqs"`       // questions and Markdown answers
+	Action     *Action  `yaml:"action"`     // a call to action
+}
+
+// Slot is one line of a rhythm: when, and what happens.
+type Slot struct {
+	When string `yaml:"when"`
+	What string `yaml:"what"` // one line of Markdown
+}
+
+// FAQ is a question with its Markdown answer.
+type FAQ struct {
+	ID       string `yaml:"id"` // anchor; derived from the question when empty
+	Question string `yaml:"question"`
+	Answer   string `yaml:"answer"`
+}
+
+// Action is a call-to-action button.
+type Action struct {
+	Label string `yaml:"label"`
+	URL   string `yaml:"url"`
+}
+
+// SectionKind names what a section holds; templates switch on it.
+type SectionKind string
+
+// The section kinds.
+const (
+	Prose        SectionKind = "prose"
+	Rhythm       SectionKind = "rhythm"
+	Benchmarks   SectionKind = "benchmarks"
+	Resources    SectionKind = "resources"
+	FAQs         SectionKind = "faqs"
+	CallToAction SectionKind = "cta"
+)
+
+// Kind returns the section's kind. It is only meaningful for sections that
+// passed validation (at most one structured part).
+func (s Section) Kind() SectionKind {
+	switch {
+	case s.Rhythm != nil:
+		return Rhythm
+	case s.Benchmarks != nil:
+		return Benchmarks
+	case s.Items != nil:
+		return Resources
+	case s.FAQs != nil:
+		return FAQs
+	case s.Action != nil:
+		return CallToAction
+	}
+	return Prose
+}
+
+func validateSections(p *Page) diag.List {
+	var errs diag.List
+	for i, s := range p.Front.Sections {
+		at := func(field string) diag.Pos { return p.Doc.Pos(fmt.Sprintf("$.sections[%d]%s", i, field)) }
+		add := func(field, format string, args ...any) { errs = append(errs, diag.Errorf(at(field), format, args...)) }
+		var parts []string
+		for name, set := range map[string]bool{"rhythm": s.Rhythm != nil, "benchmarks": s.Benchmarks != nil, "items": s.Items != nil, "faqs": s.FAQs != nil, "action": s.Action != nil} {
+			if set {
+				parts = append(parts, name)
+			}
+		}
+		if len(parts) > 1 {
+			add("", "a section holds at most one of rhythm, benchmarks, items, faqs and action; split it into several sections")
+		}
+		if strings.TrimSpace(s.Heading) == "" {
+			add(".heading", "section %d: missing heading", i+1)
+		}
+		if s.ID != "" && !slugPattern.MatchString(s.ID) {
+			add(".id", "section id %q must be lower-case letters and digits joined by hyphens", s.ID)
+		}
+		if s.Kind() == Prose && strings.TrimSpace(s.Body) == "" {
+			add("", "section %q has nothing in it: add a body or one of rhythm, benchmarks, items, faqs, action", s.Heading)
+		}
+		for j, slot := range s.Rhythm {
+			if slot.When == "" || slot.What == "" {
+				add(fmt.Sprintf(".rhythm[%d]", j), "each rhythm entry needs both when and what")
+			}
+		}
+		for j, item := range s.Items {
+			if strings.TrimSpace(item) == "" {
+				add(fmt.Sprintf(".items[%d]", j), "empty item")
+			}
+		}
+		for j, f := range s.FAQs {
+			if f.Question == "" || f.Answer == "" {
+				add(fmt.Sprintf(".faqs[%d]", j), "each FAQ needs both question and answer")
+			}
+			if f.ID != "" && !slugPattern.MatchString(f.ID) {
+				add(fmt.Sprintf(".faqs[%d].id", j), "FAQ id %q must be lower-case letters and digits joined by hyphens", f.ID)
+			}
+		}
+		if a := s.Action; a != nil && (a.Label == "" || a.URL == "") {
+			add(".action", "an action needs both label and url")
+		}
+	}
+	return errs
+}

@@ -1,0 +1,66 @@
+package site
+
+import (
+	"context"
+	"html/template"
+
+	"github.com/bcs/publish/generator/internal/assets"
+	"github.com/bcs/publish/generator/internal/config"
+	"github.com/bcs/publish/generator/internal/diag"
+	"github.com/bcs/publish/generator/internal/indicator"
+	"github.com/bcs/publish/generator/internal/layout"
+	"github.com/bcs/publish/generator/internal/markdown"
+	"github.com/bcs/publish/generator/internal/page"
+)
+
+// renderer holds what rendering a page reads besides the page itself.
+type renderer struct {
+	site       *config.Site
+	indicators *indicator.Set
+	md         *markdown.Converter
+	assets     *assets.Set
+	templates  *layout.Set
+}
+
+// funcs are the functions templates may call.
+func (r *renderer) funcs() template.FuncMap {
+	return template.FuncMap{
+		// asset returns the hashed URL of an asset by its logical name.
+		"asset": func(name string) (string, error) { return r.assets.URL(name) },
+		// absURL joins a site path to the base URL.
+		"absURL": func(p string) string { return r.site.AbsURL(p) },
+	}
+}
+
+// renderAll renders every page in parallel; the result is in page order.
+func (r *renderer) renderAll(ctx context.Context, pages []*page.Page) ([][]byte, error) {
+	out := make([][]byte, len(pages))
+	var c diag.Collector
+	err := parallel(ctx, len(pages), func(i int) error {
+		b, err := r.render(pages[i])
+		out[i] = b
+		return c.Add(err)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, c.List().Err()
+}
+
+// render renders one page through its template.
+func (r *renderer) render(p *page.Page) ([]byte, error) {
+	name := string(p.Kind)
+	if p.Front.Layout != "" {
+		name = p.Front.Layout
+		if !r.templates.Has(name) {
+			return nil, diag.Errorf(p.Doc.Pos("$.layout"), "no template %s/%s.html for layout %q (templates: %v)", TemplatesDir, name, name, r.templates.Names())
+		}
+	} else if !r.templates.Has(name) {
+		return nil, diag.Errorf(diag.Pos{File: p.File}, "missing template %s/%s.html for %s pages", TemplatesDir, name, p.Kind)
+	}
+	v, err := r.view(p)
+	if err != nil {
+		return nil, err
+	}
+	return r.templates.Execute(name, v)
+}

@@ -1,0 +1,229 @@
+package site
+
+import (
+	"fmt"
+	"html/template"
+	"strings"
+
+	"github.com/bcs/publish/generator/internal/config"
+	"github.com/bcs/publish/generator/internal/diag"
+	"github.com/bcs/publish/generator/internal/indicator"
+	"github.com/bcs/publish/generator/internal/markdown"
+	"github.com/bcs/publish/generator/internal/page"
+)
+
+// View is what a template sees. Every field is documented here because
+// templates run with missingkey=error and this is their whole contract.
+type View struct {
+	Site        *config.Site
+	Kind        page.Kind
+	Title       string // the page's h1
+	HeadTitle   string // the <title>: page title and site title
+	Description string
+	Eyebrow     string
+	URL         string // site path
+	Canonical   string // absolute URL
+	Draft       bool   // shown with a visible draft marker
+	Date        string // YYYY-MM-DD or ""
+	Lastmod     string // YYYY-MM-DD or ""
+	Content     template.HTML
+	Sections    []SectionView
+	Breadcrumbs []Link // from home to the current page (the last has Current set)
+	Pillar      *Link  // the pillar of a cluster page
+	Siblings    []Link // the other cluster pages of the pillar
+	Children    []Card // the pages under a pillar or home, in weight order
+	Menu        []Link // main navigation
+	Footer      []Link // footer navigation
+	JSONLD      []any  // structured data blocks, each rendered as one script
+	NoIndex     bool
+}
+
+// Link is a titled URL.
+type Link struct {
+	Title   string
+	URL     string
+	Current bool // the page being rendered (aria-current="page")
+	Active  bool // an ancestor of the page being rendered (aria-current="true")
+}
+
+// Card is a page summary in a list.
+type Card struct {
+	Title       string
+	URL         string
+	Description string
+	Eyebrow     string
+}
+
+// SectionView is a rendered section; exactly the fields of its Kind are set.
+type SectionView struct {
+	ID         string
+	Kind       page.SectionKind
+	Eyebrow    string
+	Heading    string
+	Body       template.HTML
+	Rhythm     []SlotView
+	Benchmarks []indicator.Indicator
+	Items      []template.HTML
+	FAQs       []FAQView
+	Action     *page.Action
+}
+
+// SlotView is one rendered rhythm entry.
+type SlotView struct {
+	When string
+	What template.HTML
+}
+
+// FAQView is one rendered question.
+type FAQView struct {
+	ID       string
+	Question string
+	Answer   template.HTML
+}
+
+// reservedIDs are element ids the templates use; headings never take them.
+var reservedIDs = []string{"main-content", "site-header", "site-nav", "breadcrumbs", "page-title", "cluster-nav", "footnotes"}
+
+// view builds the template data for p.
+func (r *renderer) view(p *page.Page) (*View, error) {
+	ids := markdown.NewIDs(reservedIDs...)
+	body, err := r.md.Convert(markdown.Source{File: p.File, Line: p.BodyLine, Col: 1, Text: p.Body, IDs: ids})
+	var errs diag.List
+	collect := func(err error) {
+		if err != nil {
+			asList(err, p.File, &errs)
+		}
+	}
+	collect(err)
+	v := &View{
+		Site:        r.site,
+		Kind:        p.Kind,
+		Title:       p.Front.Title,
+		HeadTitle:   p.Front.Title + " | " + r.site.Title,
+		Description: p.Front.Description,
+		Eyebrow:     p.Front.Eyebrow,
+		URL:         p.URL,
+		Canonical:   r.site.AbsURL(p.URL),
+		Draft:       p.Front.Draft,
+		Date:        dateString(p.Date),
+		Lastmod:     dateString(p.Lastmod),
+		Content:     body,
+		NoIndex:     p.Front.NoIndex || p.Kind == page.NotFound,
+	}
+	if p.Kind == page.Home {
+		v.HeadTitle = r.site.Title
+		if r.site.Tagline != "" {
+			v.HeadTitle += ": " + r.site.Tagline
+		}
+	}
+	for i, s := range p.Front.Sections {
+		sv, err := r.section(p, i, s, ids)
+		collect(err)
+		v.Sections = append(v.Sections, sv)
+	}
+	for _, a := range p.Ancestors() {
+		v.Breadcrumbs = append(v.Breadcrumbs, Link{Title: a.LinkText(), URL: a.URL})
+	}
+	if len(v.Breadcrumbs) > 0 {
+		v.Breadcrumbs = append(v.Breadcrumbs, Link{Title: p.LinkText(), URL: p.URL, Current: true})
+	}
+	if p.Kind == page.Cluster {
+		v.Pillar = &Link{Title: p.Parent.LinkText(), URL: p.Parent.URL}
+		for _, s := range p.Siblings() {
+			v.Siblings = append(v.Siblings, Link{Title: s.LinkText(), URL: s.URL})
+		}
+	}
+	for _, c := range p.Children {
+		v.Children = append(v.Children, Card{Title: c.Front.Title, URL: c.URL, Description: c.Front.Description, Eyebrow: c.Front.Eyebrow})
+	}
+	v.Menu = menu(r.site.Menus.Main, p)
+	v.Footer = menu(r.site.Menus.Footer, p)
+	v.JSONLD = structuredData(r.site, p, v)
+	if len(errs) > 0 {
+		return nil, errs
+	}
+	return v, nil
+}
+
+// section renders the i-th section of p.
+func (r *renderer) section(p *page.Page, i int, s page.Section, ids *markdown.IDs) (SectionView, error) {
+	at := func(field string) string { return fmt.Sprintf("$.sections[%d]%s", i, field) }
+	var errs diag.List
+	// md renders a Markdown field of the section at YAML path field.
+	md := func(field, text string, inline bool) template.HTML {
+		pos := p.Doc.Pos(at(field))
+		line := pos.Line
+		if strings.Contains(strings.TrimRight(text, "\n"), "\n") {
+			line++ // a block scalar: the text starts on the next line
+		}
+		src := markdown.Source{File: p.File, Line: line, Col: pos.Col, Text: []byte(text), IDs: ids}
+		var h template.HTML
+		var err error
+		if inline {
+			h, err = r.md.ConvertInline(src)
+		} else {
+			h, err = r.md.Convert(src)
+		}
+		if err != nil {
+			asList(err, p.File, &errs)
+		}
+		return h
+	}
+	id := s.ID
+	if id == "" {
+		id = markdown.Slug(s.Heading)
+	}
+	sv := SectionView{ID: ids.Unique(id), Kind: s.Kind(), Eyebrow: s.Eyebrow, Heading: s.Heading, Action: s.Action}
+	if s.Body != "" {
+		sv.Body = md(".body", s.Body, false)
+	}
+	for j, slot := range s.Rhythm {
+		sv.Rhythm = append(sv.Rhythm, SlotView{When: slot.When, What: md(fmt.Sprintf(".rhythm[%d].what", j), slot.What, true)})
+	}
+	for j, item := range s.Items {
+		sv.Items = append(sv.Items, md(fmt.Sprintf(".items[%d]", j), item, true))
+	}
+	for j, f := range s.FAQs {
+		fid := f.ID
+		if fid == "" {
+			fid = markdown.Slug(f.Question)
+		}
+		sv.FAQs = append(sv.FAQs, FAQView{ID: ids.Unique(fid), Question: f.Question, Answer: md(fmt.Sprintf(".faqs[%d].answer", j), f.Answer, false)})
+	}
+	for j, id := range s.Benchmarks {
+		ind, ok := r.indicators.Lookup(id)
+		if !ok {
+			msg := fmt.Sprintf("unknown indicator %q (indicators live in %s)", id, IndicatorsFile)
+			if s := diag.Suggest(id, r.indicators.IDs()); s != "" {
+				msg += fmt.Sprintf("; did you mean %q?", s)
+			}
+			errs = append(errs, &diag.Error{Pos: p.Doc.Pos(at(fmt.Sprintf(".benchmarks[%d]", j))), Msg: msg})
+			continue
+		}
+		sv.Benchmarks = append(sv.Benchmarks, ind)
+	}
+	return sv, errs.Err()
+}
+
+// menu marks the item for p itself and the items for its ancestors.
+func menu(items []config.MenuItem, p *page.Page) []Link {
+	var out []Link
+	for _, it := range items {
+		active := false
+		for _, a := range p.Ancestors() {
+			active = active || (it.URL == a.URL && a.Kind != page.Home)
+		}
+		out = append(out, Link{Title: it.Name, URL: it.URL, Current: it.URL == p.URL, Active: active})
+	}
+	return out
+}
+
+// asList flattens err into diag errors; an error that is not a user error
+// (a renderer failure) is reported at file so that it is never lost.
+func asList(err error, file string, l *diag.List) {
+	var c diag.Collector
+	if other := c.Add(err); other != nil {
+		c.Add(diag.Errorf(diag.Pos{File: file}, "%v", other))
+	}
+	*l = append(*l, c.List()...)
+}

@@ -1,0 +1,222 @@
+// Package yamldoc decodes YAML strictly into typed Go values and keeps the
+// parsed document so later validation can point at the exact line and column
+// of any value.
+//
+// Strict means: an unknown key is an error (with a suggestion when the key
+// looks like a misspelling of a known one), a value of the wrong type is an
+// error, and a duplicate key is an error. Every error is a diag.Error naming
+// file:line:col in the user's file, even when the YAML was embedded in a
+// larger file (front matter) starting at some line offset.
+package yamldoc
+
+import (
+	"errors"
+	"reflect"
+	"slices"
+	"strings"
+
+	"github.com/goccy/go-yaml"
+	"github.com/goccy/go-yaml/ast"
+	"github.com/goccy/go-yaml/parser"
+	"github.com/goccy/go-yaml/token"
+
+	"github.com/bcs/publish/generator/internal/diag"
+)
+
+// Doc is a parsed YAML document with the file it came from. Doc values are
+// immutable after Decode returns.
+type Doc struct {
+	File       string
+	lineOffset int
+	root       ast.Node
+}
+
+// Decode parses src as YAML and decodes it strictly into v (a pointer to a
+// struct). lineOffset is the number of lines in file before src starts, so
+// positions are reported in the user's file. The returned Doc is non-nil
+// whenever parsing succeeded, even if decoding failed, so callers can keep
+// validating.
+func Decode(file string, src []byte, lineOffset int, v any) (*Doc, error) {
+	f, err := parser.ParseBytes(src, 0)
+	if err != nil {
+		return nil, convert(file, lineOffset, err, v)
+	}
+	d := &Doc{File: file, lineOffset: lineOffset}
+	if len(f.Docs) > 1 {
+		return nil, diag.Errorf(d.pos(f.Docs[1].GetToken()), "only one YAML document is allowed here")
+	}
+	if len(f.Docs) == 1 && f.Docs[0].Body != nil {
+		d.root = f.Docs[0].Body
+	}
+	if d.root == nil {
+		return d, nil // empty document: v keeps its zero value
+	}
+	if _, ok := d.root.(*ast.MappingNode); !ok {
+		if _, ok := d.root.(*ast.MappingValueNode); !ok {
+			return nil, diag.Errorf(d.pos(d.root.GetToken()), "expected key: value pairs, found %s", describe(d.root))
+		}
+	}
+	if err := yaml.NodeToValue(d.root, v, yaml.DisallowUnknownField()); err != nil {
+		return d, convert(file, lineOffset, err, v)
+	}
+	return d, nil
+}
+
+// Pos returns the position of the value at path (a YAML path such as
+// "$.sections[2].heading"), falling back to the nearest existing ancestor and
+// finally to the start of the document.
+func (d *Doc) Pos(path string) diag.Pos {
+	for d != nil && d.root != nil {
+		if p, err := yaml.PathString(path); err == nil {
+			if n, err := p.FilterNode(d.root); err == nil && n != nil {
+				return d.pos(n.GetToken())
+			}
+		}
+		i := strings.LastIndexAny(path, ".[")
+		if i <= 1 {
+			break
+		}
+		path = path[:i]
+	}
+	if d == nil {
+		return diag.Pos{}
+	}
+	return diag.Pos{File: d.File, Line: d.lineOffset + 1, Col: 1}
+}
+
+// Has reports whether the document sets the value at path.
+func (d *Doc) Has(path string) bool {
+	if d == nil || d.root == nil {
+		return false
+	}
+	p, err := yaml.PathString(path)
+	if err != nil {
+		return false
+	}
+	n, err := p.FilterNode(d.root)
+	return err == nil && n != nil
+}
+
+func (d *Doc) pos(t *token.Token) diag.Pos {
+	if t == nil || t.Position == nil {
+		return diag.Pos{File: d.File, Line: d.lineOffset + 1, Col: 1}
+	}
+	return diag.Pos{File: d.File, Line: d.lineOffset + t.Position.Line, Col: t.Position.Column}
+}
+
+func describe(n ast.Node) string {
+	switch n.Type() {
+	case ast.SequenceType:
+		return "a list"
+	case ast.StringType:
+		return "a string"
+	}
+	return "a " + strings.ToLower(n.Type().String())
+}
+
+// convert turns a go-yaml error into a diag.Error at the user's position.
+func convert(file string, lineOffset int, err error, v any) error {
+	var ye yaml.Error
+	if !errors.As(err, &ye) {
+		return diag.Errorf(diag.Pos{File: file, Line: lineOffset + 1}, "%s", err)
+	}
+	pos := diag.Pos{File: file, Line: lineOffset + 1, Col: 1}
+	if t := ye.GetToken(); t != nil && t.Position != nil {
+		pos.Line, pos.Col = lineOffset+t.Position.Line, t.Position.Column
+	}
+	msg := ye.GetMessage()
+	var uf *yaml.UnknownFieldError
+	var te *yaml.TypeError
+	switch {
+	case errors.As(err, &uf):
+		key := ""
+		if t := uf.GetToken(); t != nil {
+			key = t.Value
+		}
+		msg = "unknown key " + quote(key)
+		if s := diag.Suggest(key, keysOf(reflect.TypeOf(v))); s != "" {
+			msg += "; did you mean " + quote(s) + "?"
+		}
+	case errors.As(err, &te):
+		msg = "wrong type: " + typeMessage(te)
+	case strings.HasPrefix(msg, "["):
+		// go-yaml prefixes some messages with a position; ours is better.
+		if i := strings.Index(msg, "] "); i > 0 {
+			msg = msg[i+2:]
+		}
+	}
+	return &diag.Error{Pos: pos, Msg: msg}
+}
+
+func typeMessage(te *yaml.TypeError) string {
+	want := kindName(te.DstType)
+	got := "a value"
+	if t := te.Token; t != nil {
+		got = quote(t.Value)
+	}
+	if te.StructFieldName != nil {
+		return "field " + quote(*te.StructFieldName) + " wants " + want + ", found " + got
+	}
+	return "wants " + want + ", found " + got
+}
+
+func kindName(t reflect.Type) string {
+	if t == nil {
+		return "another type"
+	}
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	switch t.Kind() {
+	case reflect.String:
+		return "text"
+	case reflect.Bool:
+		return "true or false"
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+		return "a whole number"
+	case reflect.Float32, reflect.Float64:
+		return "a number"
+	case reflect.Slice, reflect.Array:
+		return "a list"
+	case reflect.Map, reflect.Struct:
+		return "key: value pairs"
+	}
+	return t.String()
+}
+
+func quote(s string) string { return `"` + s + `"` }
+
+// keysOf lists every YAML key reachable from t, used to suggest the intended
+// key for a misspelt one.
+func keysOf(t reflect.Type) []string {
+	seen := map[reflect.Type]bool{}
+	var keys []string
+	var walk func(reflect.Type)
+	walk = func(t reflect.Type) {
+		for t != nil && (t.Kind() == reflect.Pointer || t.Kind() == reflect.Slice || t.Kind() == reflect.Array || t.Kind() == reflect.Map) {
+			t = t.Elem()
+		}
+		if t == nil || t.Kind() != reflect.Struct || seen[t] {
+			return
+		}
+		seen[t] = true
+		for f := range t.Fields() {
+			if !f.IsExported() {
+				continue
+			}
+			name, _, _ := strings.Cut(f.Tag.Get("yaml"), ",")
+			if name == "-" {
+				continue
+			}
+			if name == "" {
+				name = strings.ToLower(f.Name)
+			}
+			keys = append(keys, name)
+			walk(f.Type)
+		}
+	}
+	walk(t)
+	slices.Sort(keys)
+	return slices.Compact(keys)
+}
