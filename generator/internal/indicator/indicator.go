@@ -30,6 +30,7 @@ type Indicator struct {
 	Target        string    `yaml:"target"`         // the target or direction as published, in words
 	Direction     Direction `yaml:"direction"`      // machine-readable direction
 	TargetPercent *float64  `yaml:"target_percent"` // numeric target where one is set
+	Note          string    `yaml:"note"`           // a caveat for maintainers; not published
 	Source        string    `yaml:"source"`
 	Verified      bool      `yaml:"verified"` // false: rests on memory or local design
 }

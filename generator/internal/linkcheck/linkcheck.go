@@ -68,7 +68,7 @@ func resolve(files map[string][]byte, docs map[string]*doc, base, page, href str
 		p := u.Path
 		if !strings.HasPrefix(p, "/") {
 			p = path.Join(path.Dir(base), p)
-			if strings.HasSuffix(u.Path, "/") {
+			if strings.HasSuffix(u.Path, "/") && !strings.HasSuffix(p, "/") {
 				p += "/"
 			}
 		}

@@ -11,8 +11,11 @@ package yamldoc
 
 import (
 	"errors"
+	"fmt"
 	"reflect"
+	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/goccy/go-yaml"
@@ -69,7 +72,7 @@ func (d *Doc) Pos(path string) diag.Pos {
 	for d != nil && d.root != nil {
 		if p, err := yaml.PathString(path); err == nil {
 			if n, err := p.FilterNode(d.root); err == nil && n != nil {
-				return d.pos(n.GetToken())
+				return d.pos(firstToken(n))
 			}
 		}
 		i := strings.LastIndexAny(path, ".[")
@@ -104,6 +107,19 @@ func (d *Doc) pos(t *token.Token) diag.Pos {
 	return diag.Pos{File: d.File, Line: d.lineOffset + t.Position.Line, Col: t.Position.Column}
 }
 
+// firstToken is where a node starts: for a mapping, its first key.
+func firstToken(n ast.Node) *token.Token {
+	switch m := n.(type) {
+	case *ast.MappingNode:
+		if len(m.Values) > 0 {
+			return m.Values[0].Key.GetToken()
+		}
+	case *ast.MappingValueNode:
+		return m.Key.GetToken()
+	}
+	return n.GetToken()
+}
+
 func describe(n ast.Node) string {
 	switch n.Type() {
 	case ast.SequenceType:
@@ -127,7 +143,14 @@ func convert(file string, lineOffset int, err error, v any) error {
 	msg := ye.GetMessage()
 	var uf *yaml.UnknownFieldError
 	var te *yaml.TypeError
+	var dk *yaml.DuplicateKeyError
 	switch {
+	case errors.As(err, &dk):
+		key := ""
+		if t := dk.GetToken(); t != nil {
+			key = t.Value
+		}
+		msg = "duplicate key " + quote(key)
 	case errors.As(err, &uf):
 		key := ""
 		if t := uf.GetToken(); t != nil {
@@ -145,17 +168,20 @@ func convert(file string, lineOffset int, err error, v any) error {
 			msg = msg[i+2:]
 		}
 	}
+	if m := dupKey.FindStringSubmatch(msg); m != nil {
+		line, _ := strconv.Atoi(m[2])
+		msg = fmt.Sprintf("duplicate key %q (first set on line %d)", m[1], line+lineOffset)
+	}
 	return &diag.Error{Pos: pos, Msg: msg}
 }
+
+var dupKey = regexp.MustCompile(`^mapping key "(.*)" already defined at \[(\d+):(\d+)\]$`)
 
 func typeMessage(te *yaml.TypeError) string {
 	want := kindName(te.DstType)
 	got := "a value"
 	if t := te.Token; t != nil {
 		got = quote(t.Value)
-	}
-	if te.StructFieldName != nil {
-		return "field " + quote(*te.StructFieldName) + " wants " + want + ", found " + got
 	}
 	return "wants " + want + ", found " + got
 }

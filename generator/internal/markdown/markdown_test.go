@@ -1,0 +1,96 @@
+package markdown
+
+import (
+	"flag"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/rogpeppe/go-internal/txtar"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files in testdata")
+
+// TestGolden converts the "in.md" file of each testdata/*.txtar and compares
+// the HTML with its "out.html" (or, for refused input, "err.txt").
+func TestGolden(t *testing.T) {
+	files, _ := filepath.Glob("testdata/*.txtar")
+	if len(files) == 0 {
+		t.Fatal("no golden files")
+	}
+	c := New()
+	for _, file := range files {
+		t.Run(filepath.Base(file), func(t *testing.T) {
+			ar, err := txtar.ParseFile(file)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var in []byte
+			for _, f := range ar.Files {
+				if f.Name == "in.md" {
+					in = f.Data
+				}
+			}
+			html, err := c.Convert(Source{File: "in.md", Line: 1, Col: 1, Text: in})
+			name, got := "out.html", string(html)
+			if err != nil {
+				name, got = "err.txt", err.Error()+"\n"
+			}
+			if *update {
+				ar.Files = []txtar.File{{Name: "in.md", Data: in}, {Name: name, Data: []byte(got)}}
+				if err := os.WriteFile(file, txtar.Format(ar), 0o644); err != nil {
+					t.Fatal(err)
+				}
+				return
+			}
+			var want string
+			found := false
+			for _, f := range ar.Files {
+				if f.Name == name {
+					want, found = string(f.Data), true
+				}
+			}
+			if !found {
+				t.Fatalf("no %s section in %s (run go test -update)", name, file)
+			}
+			if got != want {
+				t.Errorf("%s mismatch\n--- got\n%s\n--- want\n%s", name, got, want)
+			}
+			if strings.Contains(got, "style=") {
+				t.Errorf("output has an inline style attribute: %s", got)
+			}
+		})
+	}
+}
+
+func TestInline(t *testing.T) {
+	c := New()
+	got, err := c.ConvertInline(Source{File: "f", Line: 1, Text: []byte("a *b* [c](/c/)")})
+	if err != nil || string(got) != `a <em>b</em> <a href="/c/">c</a>` {
+		t.Errorf("got %q, %v", got, err)
+	}
+	if _, err := c.ConvertInline(Source{File: "f", Line: 4, Col: 7, Text: []byte("- a\n- b")}); err == nil || !strings.HasPrefix(err.Error(), "f:4:7:") {
+		t.Errorf("a list in an inline field: err = %v, want one at f:4:7", err)
+	}
+}
+
+func TestSharedIDs(t *testing.T) {
+	c := New()
+	ids := NewIDs("main-content")
+	a, _ := c.Convert(Source{File: "f", Line: 1, Text: []byte("# Main content\n# Intro"), IDs: ids})
+	b, _ := c.Convert(Source{File: "f", Line: 1, Text: []byte("# Intro"), IDs: ids})
+	if !strings.Contains(string(a), `id="main-content-1"`) || !strings.Contains(string(b), `id="intro-1"`) {
+		t.Errorf("ids collide across pieces of a page:\n%s\n%s", a, b)
+	}
+}
+
+func TestStyleCSS(t *testing.T) {
+	css, err := StyleCSS("github")
+	if err != nil || !strings.Contains(string(css), ".chroma") {
+		t.Errorf("StyleCSS(github) = %.60q, %v", css, err)
+	}
+	if _, err := StyleCSS("no-such-style"); err == nil {
+		t.Error("unknown style accepted")
+	}
+}

@@ -1,0 +1,132 @@
+package page
+
+import (
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestPlacement(t *testing.T) {
+	tests := []struct {
+		rel  string
+		f    Front
+		kind Kind
+		url  string
+	}{
+		{"_index.md", Front{}, Home, "/"},
+		{"404.md", Front{}, NotFound, "/404.html"},
+		{"about.md", Front{}, Plain, "/about/"},
+		{"a/_index.md", Front{}, Pillar, "/a/"},
+		{"a/b.md", Front{}, Cluster, "/a/b/"},
+		{"a/b/_index.md", Front{}, Pillar, "/a/b/"},
+		{"a/b/c.md", Front{}, Cluster, "/a/b/c/"},
+		{"a/b.md", Front{Slug: "bee"}, Cluster, "/a/bee/"},
+		{"about.md", Front{Slug: "who"}, Plain, "/who/"},
+		{"a/_index.md", Front{Slug: "x"}, Pillar, "/x/"},
+		{"a/b.md", Front{URL: "/elsewhere/"}, Cluster, "/elsewhere/"},
+		{"_index.md", Front{Slug: "ignored"}, Home, "/"},
+	}
+	for _, tt := range tests {
+		kind, url := placement(tt.rel, tt.f)
+		if kind != tt.kind || url != tt.url {
+			t.Errorf("placement(%q, %+v) = %s %s, want %s %s", tt.rel, tt.f, kind, url, tt.kind, tt.url)
+		}
+	}
+}
+
+func TestOutPath(t *testing.T) {
+	for url, want := range map[string]string{"/": "index.html", "/a/b/": "a/b/index.html", "/404.html": "404.html"} {
+		if got := OutPath(url); got != want {
+			t.Errorf("OutPath(%q) = %q, want %q", url, got, want)
+		}
+	}
+}
+
+func parse(t *testing.T, rel, src string) *Page {
+	t.Helper()
+	p, err := Parse("content/"+rel, rel, []byte(src))
+	if err != nil {
+		t.Fatalf("%s: %v", rel, err)
+	}
+	return p
+}
+
+func TestParseErrors(t *testing.T) {
+	tests := map[string]string{
+		"---\ntitle: T\ndescription: D\ndate: 2026-13-01\n---\n":                                        `content/x.md:4:7: malformed date "2026-13-01"`,
+		"---\ntitle: T\ndescription: D\nslug: Not OK\n---\n":                                            `content/x.md:4:7: slug "Not OK" must be`,
+		"---\ntitle: T\ndescription: D\nurl: no-slash\n---\n":                                           `content/x.md:4:6: url "no-slash" must be`,
+		"---\ntitle: T\ndescription: D\naliases: [/Old/]\n---\n":                                        `content/x.md:4:11: alias "/Old/" must be`,
+		"---\ntitle: T\ndescription: D\nsections: [{body: x}]\n---\n":                                   `section 1: missing heading`,
+		"---\ntitle: T\ndescription: D\nsections:\n  - heading: H\n    items: [a]\n    faqs: []\n---\n": `content/x.md:5:5: a section holds at most one of`,
+		"---\ntitle: T\ndescription: D\nsections:\n  - heading: H\n---\n":                               `section "H" has nothing in it`,
+	}
+	for src, want := range tests {
+		_, err := Parse("content/x.md", "x.md", []byte(src))
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("Parse(%q):\n got %v\nwant %s", src, err, want)
+		}
+	}
+	if _, err := Parse("content/Bad Name.md", "Bad Name.md", []byte("---\ntitle: T\ndescription: D\n---\n")); err == nil {
+		t.Error("a file name with spaces and capitals was accepted as a URL")
+	}
+}
+
+func TestLink(t *testing.T) {
+	fm := func(title string, weight int) string {
+		return "---\ntitle: " + title + "\ndescription: d\nweight: " + string(rune('0'+weight)) + "\n---\n"
+	}
+	home := parse(t, "_index.md", fm("Home", 0))
+	pillar := parse(t, "mo/_index.md", fm("MO", 1))
+	c := parse(t, "mo/c.md", fm("C", 1))
+	a := parse(t, "mo/a.md", fm("A", 3))
+	b := parse(t, "mo/b.md", fm("B", 2))
+	about := parse(t, "about.md", fm("About", 5))
+	pages := []*Page{c, about, a, pillar, home, b}
+	if err := Link(pages); err != nil {
+		t.Fatal(err)
+	}
+	titles := func(ps []*Page) string {
+		var s []string
+		for _, p := range ps {
+			s = append(s, p.Front.Title)
+		}
+		return strings.Join(s, ",")
+	}
+	if got := titles(pillar.Children); got != "C,B,A" {
+		t.Errorf("pillar children = %s, want weight order C,B,A", got)
+	}
+	if got := titles(b.Siblings()); got != "C,A" {
+		t.Errorf("siblings of B = %s, want C,A", got)
+	}
+	if got := titles(a.Ancestors()); got != "Home,MO" {
+		t.Errorf("ancestors of A = %s", got)
+	}
+	if got := titles(home.Children); got != "MO,About" {
+		t.Errorf("home children = %s", got)
+	}
+	orphan := parse(t, "lost/x.md", fm("X", 1))
+	if err := Link([]*Page{home, orphan}); err == nil || !strings.Contains(err.Error(), "create content/lost/_index.md") {
+		t.Errorf("cluster page without pillar: %v", err)
+	}
+	alias := parse(t, "z.md", "---\ntitle: Z\ndescription: d\naliases: [/mo/a/]\n---\n")
+	if err := Link([]*Page{home, pillar, a, alias}); err == nil || !strings.Contains(err.Error(), "content/z.md:4:11: alias /mo/a/ is already claimed by content/mo/a.md") {
+		t.Errorf("alias clash: %v", err)
+	}
+}
+
+func TestHidden(t *testing.T) {
+	now := time.Date(2026, 11, 26, 12, 0, 0, 0, time.UTC)
+	draft := parse(t, "d.md", "---\ntitle: T\ndescription: D\ndraft: true\n---\n")
+	future := parse(t, "f.md", "---\ntitle: T\ndescription: D\ndate: 2026-12-01\n---\n")
+	past := parse(t, "p.md", "---\ntitle: T\ndescription: D\ndate: 2026-01-01T09:00:00Z\n---\n")
+	if !draft.Hidden(now, false, false) || draft.Hidden(now, true, false) {
+		t.Error("draft visibility wrong")
+	}
+	if !future.Hidden(now, false, false) || future.Hidden(now, false, true) {
+		t.Error("future visibility wrong")
+	}
+	if past.Hidden(now, false, false) {
+		t.Error("past page hidden")
+	}
+}

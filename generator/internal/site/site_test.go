@@ -1,0 +1,197 @@
+package site
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"maps"
+	"os"
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+	"testing/fstest"
+	"time"
+
+	"github.com/rogpeppe/go-internal/txtar"
+)
+
+var now = time.Date(2026, 11, 26, 12, 0, 0, 0, time.UTC)
+
+// project returns the base test project from testdata/base.txtar with the
+// given files added or replaced (a nil content removes the file).
+func project(t *testing.T, changes map[string]string) fstest.MapFS {
+	t.Helper()
+	ar, err := txtar.ParseFile("testdata/base.txtar")
+	if err != nil {
+		t.Fatal(err)
+	}
+	fsys := fstest.MapFS{}
+	for _, f := range ar.Files {
+		fsys[f.Name] = &fstest.MapFile{Data: f.Data}
+	}
+	for name, data := range changes {
+		if data == "" {
+			delete(fsys, name)
+			continue
+		}
+		fsys[name] = &fstest.MapFile{Data: []byte(data)}
+	}
+	return fsys
+}
+
+func build(t *testing.T, fsys fstest.MapFS) *Site {
+	t.Helper()
+	s, err := Build(context.Background(), fsys, Options{Now: now})
+	if err != nil {
+		t.Fatalf("build: %v", err)
+	}
+	return s
+}
+
+func contains(t *testing.T, s *Site, file string, wants ...string) {
+	t.Helper()
+	b, ok := s.Files[file]
+	if !ok {
+		t.Fatalf("%s not built; files: %v", file, slices.Sorted(maps.Keys(s.Files)))
+	}
+	for _, w := range wants {
+		if !bytes.Contains(b, []byte(w)) {
+			t.Errorf("%s does not contain %q", file, w)
+		}
+	}
+}
+
+func TestClusterStructure(t *testing.T) {
+	s := build(t, project(t, map[string]string{
+		"content/guide/three.md": "---\ntitle: Three\ndescription: d\nweight: 0\n---\n",
+	}))
+	contains(t, s, "guide/one/index.html",
+		`<a href="/">Home</a><a href="/guide/">Guide</a><a href="/guide/one/">One</a>`, // breadcrumbs
+		`<a href="/guide/">Guide</a><a href="/guide/three/">Three</a><a href="/guide/two/">Two</a>`, // pillar, then siblings by weight
+	)
+	contains(t, s, "guide/index.html", `<a href="/guide/three/">Three</a><a href="/guide/one/">One</a><a href="/guide/two/">Two</a>`)
+	contains(t, s, "sitemap.xml", "<loc>https://example.org/guide/three/</loc>")
+	if _, ok := s.Files["404/index.html"]; ok {
+		t.Error("404 page built at /404/")
+	}
+	if bytes.Contains(s.Files["sitemap.xml"], []byte("404")) {
+		t.Error("404 page listed in the sitemap")
+	}
+}
+
+func TestCollectsEveryError(t *testing.T) {
+	_, err := Build(context.Background(), project(t, map[string]string{
+		"content/guide/one.md": "---\ntitle: One\n---\n",
+		"content/guide/two.md": "---\ntitle: Two\ndescription: d\ndate: yesterday\n---\n",
+		"content/site.yaml":    "title: T\nbase_url: https://example.org/\norganisation: {name: O}\nmenus: {mian: []}\n",
+	}), Options{Now: now})
+	if err == nil {
+		t.Fatal("no error")
+	}
+	for _, want := range []string{
+		`content/site.yaml:4:9: unknown key "mian"; did you mean "main"?`,
+	} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("errors do not include %q:\n%v", want, err)
+		}
+	}
+	// Settings errors stop the build before pages; page errors are all reported together.
+	_, err = Build(context.Background(), project(t, map[string]string{
+		"content/guide/one.md": "---\ntitle: One\n---\n",
+		"content/guide/two.md": "---\ntitle: Two\ndescription: d\ndate: yesterday\n---\n",
+	}), Options{Now: now})
+	for _, want := range []string{`content/guide/one.md:2:1: missing required field "description"`, `content/guide/two.md:4:7: malformed date "yesterday"`} {
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("errors do not include %q:\n%v", want, err)
+		}
+	}
+}
+
+func TestUnknownIndicator(t *testing.T) {
+	_, err := Build(context.Background(), project(t, map[string]string{
+		"content/about.md": "---\ntitle: A\ndescription: d\nsections:\n  - heading: B\n    benchmarks: [X-2]\n---\n",
+	}), Options{Now: now})
+	if err == nil || !strings.Contains(err.Error(), `content/about.md:6:18: unknown indicator "X-2" (indicators live in packs/indicators.yaml); did you mean "X-1"?`) {
+		t.Errorf("err = %v", err)
+	}
+}
+
+// realSite builds the repository's own content.
+func realSite(t *testing.T) *Site {
+	t.Helper()
+	s, err := Build(context.Background(), os.DirFS("../../.."), Options{Now: now})
+	if err != nil {
+		t.Fatalf("building the real content: %v", err)
+	}
+	return s
+}
+
+// TestRealContent checks the published site: every section of the client's
+// page, the benchmarks drawn from the indicator data, and the accessibility
+// and security properties every page must have.
+func TestRealContent(t *testing.T) {
+	s := realSite(t)
+	seed := "medicines-optimisation/practice-level/index.html"
+	contains(t, s, seed,
+		"<h1 id=\"page-title\">Medicines optimisation for GP practices</h1>",
+		"What a GP practice owns directly", "4–6 GP hours per week per 10,000 patients",
+		"The practice MO weekly rhythm", "<dt>Tue–Wed</dt>", "clinical pharmacist SMR clinic — 8–10 patients/day, 30-min slots",
+		"Practice-level MO benchmarks", "Repeat prescription turnaround", "Safety alerts closed by deadline",
+		"What BCS provides to client practices", "SMR consultation template (READ/SNOMED coded)", "Prescribing safety dashboard (Excel / Power BI variants)",
+		"Practice MO — FAQs", "<details class=\"faq\" id=\"who-codes-the-work-for-qof-and-the-des\">",
+		"Talk to our Service Development team", "30-minute discovery call.", `<a class="button" href="/contact/">`,
+		`<a class="back" href="/medicines-optimisation/">Back to Medicines optimisation</a>`,
+	)
+	for _, url := range []string{"index.html", "medicines-optimisation/index.html", "medicines-optimisation/pcn-smr/index.html",
+		"medicines-optimisation/high-risk-drug-monitoring/index.html", "medicines-optimisation/discharge-reconciliation/index.html",
+		"contact/index.html", "404.html", "sitemap.xml", "robots.txt"} {
+		contains(t, s, url)
+	}
+	h1 := regexp.MustCompile(`<h1[ >]`)
+	script := regexp.MustCompile(`<script[^>]*>`)
+	ld := regexp.MustCompile(`(?s)<script type="application/ld\+json">(.*?)</script>`)
+	for name, b := range s.Files {
+		if !strings.HasSuffix(name, ".html") || s.isRedirect(name) {
+			continue
+		}
+		if n := len(h1.FindAll(b, -1)); n != 1 {
+			t.Errorf("%s has %d h1 elements", name, n)
+		}
+		for _, tag := range script.FindAll(b, -1) {
+			if string(tag) != `<script type="application/ld+json">` {
+				t.Errorf("%s has an executable script: %s", name, tag)
+			}
+		}
+		if bytes.Contains(b, []byte("style=")) || bytes.Contains(b, []byte("<style")) {
+			t.Errorf("%s has inline style", name)
+		}
+		if !bytes.Contains(b, []byte(`<a class="skip-link" href="#main-content">`)) || !bytes.Contains(b, []byte(`<main id="main-content"`)) {
+			t.Errorf("%s lacks the skip link or main landmark", name)
+		}
+		for _, m := range ld.FindAllSubmatch(b, -1) {
+			var v map[string]any
+			if err := json.Unmarshal(m[1], &v); err != nil || v["@context"] != "https://schema.org" {
+				t.Errorf("%s: JSON-LD does not parse as schema.org: %v", name, err)
+			}
+		}
+	}
+	contains(t, s, "medicines-optimisation/practice-level/index.html", `"@type":"BreadcrumbList"`, `"@type":"Organization"`)
+}
+
+func (s *Site) isRedirect(name string) bool {
+	return bytes.Contains(s.Files[name], []byte(`http-equiv="refresh"`))
+}
+
+// TestDeterministic builds the real content twice and compares every byte.
+func TestDeterministic(t *testing.T) {
+	a, b := realSite(t), realSite(t)
+	if !maps.EqualFunc(a.Files, b.Files, bytes.Equal) {
+		for name := range a.Files {
+			if !bytes.Equal(a.Files[name], b.Files[name]) {
+				t.Errorf("%s differs between two builds", name)
+			}
+		}
+		t.Fatal("two builds of the same input differ")
+	}
+}

@@ -1,0 +1,58 @@
+package yamldoc
+
+import (
+	"testing"
+)
+
+type inner struct {
+	Heading string `yaml:"heading"`
+	Count   int    `yaml:"count"`
+}
+
+type outer struct {
+	Title    string  `yaml:"title"`
+	Sections []inner `yaml:"sections"`
+}
+
+func expectErr(t *testing.T, src string, offset int, want string) {
+	t.Helper()
+	var v outer
+	_, err := Decode("x.yaml", []byte(src), offset, &v)
+	if err == nil {
+		t.Fatalf("no error for %q; want %q", src, want)
+	}
+	if err.Error() != want {
+		t.Errorf("error for %q:\n got %s\nwant %s", src, err, want)
+	}
+}
+
+func TestErrors(t *testing.T) {
+	expectErr(t, "titel: A\n", 0, `x.yaml:1:1: unknown key "titel"; did you mean "title"?`)
+	expectErr(t, "title: A\nsections:\n  - heding: x\n", 0, `x.yaml:3:5: unknown key "heding"; did you mean "heading"?`)
+	expectErr(t, "title: A\nzzzzzz: 1\n", 0, `x.yaml:2:1: unknown key "zzzzzz"`)
+	expectErr(t, "title: A\nsections:\n  - count: many\n", 10, `x.yaml:13:12: wrong type: wants a whole number, found "many"`)
+	expectErr(t, "title: A\ntitle: B\n", 1, `x.yaml:3:1: duplicate key "title" (first set on line 2)`)
+	expectErr(t, "- a\n- b\n", 0, `x.yaml:1:1: expected key: value pairs, found a list`)
+}
+
+func TestPos(t *testing.T) {
+	var v outer
+	doc, err := Decode("x.yaml", []byte("title: A\nsections:\n  - heading: one\n  - heading: two\n    count: 3\n"), 1, &v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for path, want := range map[string]string{
+		"$.title":               "x.yaml:2:8",
+		"$.sections[1].count":   "x.yaml:6:12",
+		"$.sections[1].missing": "x.yaml:5:5", // falls back to the section
+		"$.nothing":             "x.yaml:2:1", // falls back to the document
+		"$.sections[0].heading": "x.yaml:4:14",
+	} {
+		if got := doc.Pos(path).String(); got != want {
+			t.Errorf("Pos(%s) = %s, want %s", path, got, want)
+		}
+	}
+	if !doc.Has("$.sections[1].count") || doc.Has("$.sections[0].count") {
+		t.Error("Has gives wrong answers")
+	}
+}
