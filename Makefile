@@ -4,7 +4,9 @@ GO      ?= go
 BCS     := $(GO) run ./generator/cmd/bcs
 PKGS    := ./...
 
-.PHONY: all build drafts test vet fmt-check fuzz clean
+E2E     := generator/e2e
+
+.PHONY: all build drafts test test-go test-e2e e2e-deps vet fmt-check fuzz clean
 
 all: build
 
@@ -16,9 +18,22 @@ build:
 drafts:
 	$(BCS) build -drafts -future
 
-## test: formatting, vet, and every Go test (unit, golden, whole-site, CLI scripts, fuzz seeds)
-test: fmt-check vet
+## test: every test: formatting, vet, browser and validator checks, then all Go tests
+test: fmt-check vet test-e2e test-go
+
+## test-go: unit, golden, whole-site, CLI-script and fuzz-seed tests
+test-go:
 	$(GO) test -count=1 -timeout 10m $(PKGS)
+
+## test-e2e: Nu HTML checker and axe-core in headless Chromium over every built page
+## (SKIPs visibly when Chromium or Java is missing, unless REQUIRE_TOOLS=1)
+test-e2e: e2e-deps
+	cd $(E2E) && node --test --test-reporter=spec
+
+e2e-deps: $(E2E)/node_modules/.package-lock.json
+
+$(E2E)/node_modules/.package-lock.json: $(E2E)/package-lock.json
+	cd $(E2E) && npm ci --ignore-scripts --no-audit --no-fund
 
 vet:
 	$(GO) vet $(PKGS)

@@ -67,7 +67,7 @@ func TestClusterStructure(t *testing.T) {
 		"content/guide/three.md": "---\ntitle: Three\ndescription: d\nweight: 0\n---\n",
 	}))
 	contains(t, s, "guide/one/index.html",
-		`<a href="/">Home</a><a href="/guide/">Guide</a><a href="/guide/one/">One</a>`, // breadcrumbs
+		`<a href="/">Home</a><a href="/guide/">Guide</a><a href="/guide/one/">One</a>`,              // breadcrumbs
 		`<a href="/guide/">Guide</a><a href="/guide/three/">Three</a><a href="/guide/two/">Two</a>`, // pillar, then siblings by weight
 	)
 	contains(t, s, "guide/index.html", `<a href="/guide/three/">Three</a><a href="/guide/one/">One</a><a href="/guide/two/">Two</a>`)

@@ -1,0 +1,127 @@
+// Checks every page of the built site the way a browser and a validator see
+// it: the Nu HTML checker over all files, and axe-core (WCAG 2.x A/AA) in
+// headless Chromium on every page, at desktop and phone widths.
+//
+// The site is built into a temporary directory by the real command. Missing
+// tools (Chromium, Java) make the tests SKIP with a visible line locally;
+// with REQUIRE_TOOLS=1 (set by .ci/run) they fail instead.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { createServer } from 'node:http';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { extname, join, resolve, sep } from 'node:path';
+
+const require = createRequire(import.meta.url);
+const root = resolve(import.meta.dirname, '../..');
+const chromium = process.env.CHROMIUM || '/usr/bin/chromium';
+const required = process.env.REQUIRE_TOOLS === '1';
+
+function have(cmd, args) {
+  return spawnSync(cmd, args, { stdio: 'ignore' }).status === 0;
+}
+
+function skipOrFail(t, what) {
+  if (required) assert.fail(`${what} is missing, and REQUIRE_TOOLS=1`);
+  console.log(`SKIP: ${what} is missing; install it (see README) to run this check`);
+  t.skip(`${what} missing`);
+}
+
+let out, server, base;
+const pages = [];
+
+function walk(dir) {
+  for (const name of readdirSync(dir).sort()) {
+    const p = join(dir, name);
+    if (statSync(p).isDirectory()) walk(p);
+    else if (p.endsWith('.html')) pages.push(p.slice(out.length).split(sep).join('/'));
+  }
+}
+
+const types = { '.html': 'text/html; charset=utf-8', '.css': 'text/css', '.svg': 'image/svg+xml', '.js': 'text/javascript', '.xml': 'application/xml', '.txt': 'text/plain' };
+
+before(async () => {
+  out = mkdtempSync(join(tmpdir(), 'bcs-e2e-'));
+  execFileSync('go', ['run', './generator/cmd/bcs', 'build', '-out', join(out, 'site')], { cwd: root, stdio: 'inherit' });
+  out = join(out, 'site');
+  walk(out);
+  server = createServer((req, res) => {
+    let p = decodeURIComponent(new URL(req.url, 'http://x').pathname);
+    if (p.endsWith('/')) p += 'index.html';
+    const file = resolve(out, '.' + p);
+    if (!file.startsWith(out + sep) || !existsSync(file)) {
+      res.writeHead(404, { 'content-type': types['.html'] });
+      res.end(readFileSync(join(out, '404.html')));
+      return;
+    }
+    res.writeHead(200, { 'content-type': types[extname(file)] || 'application/octet-stream' });
+    res.end(readFileSync(file));
+  });
+  await new Promise((ok) => server.listen(0, '127.0.0.1', ok));
+  base = `http://127.0.0.1:${server.address().port}`;
+});
+
+after(() => {
+  server?.close();
+  if (out) rmSync(resolve(out, '..'), { recursive: true, force: true });
+});
+
+test('every page is valid HTML (Nu checker)', (t) => {
+  if (!have('java', ['-version'])) return skipOrFail(t, 'java (for the Nu HTML checker)');
+  const vnu = require('vnu-jar');
+  const r = spawnSync('java', ['-jar', vnu, '--errors-only', '--skip-non-html', '--format', 'text', out], { encoding: 'utf8' });
+  assert.equal(r.status, 0, `Nu HTML checker found errors:\n${r.stderr}${r.stdout}`);
+});
+
+test('every page passes axe-core WCAG 2.x A/AA in Chromium, desktop and phone', async (t) => {
+  if (!existsSync(chromium)) return skipOrFail(t, `Chromium (${chromium})`);
+  const { chromium: pw } = await import('playwright-core');
+  const browser = await pw.launch({
+    executablePath: chromium,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+  t.after(() => browser.close());
+  const axe = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+  const problems = [];
+  for (const viewport of [{ width: 1280, height: 900 }, { width: 375, height: 740 }]) {
+    const page = await browser.newPage({ viewport });
+    const cspViolations = [];
+    page.on('console', (m) => { if (/Content Security Policy/i.test(m.text())) cspViolations.push(m.text()); });
+    for (const path of pages) {
+      const url = base + path.replace(/index\.html$/, '');
+      await page.goto(url);
+      if (await page.evaluate(() => !!document.querySelector('meta[http-equiv="refresh"]'))) continue;
+      await page.addScriptTag({ content: axe });
+      const result = await page.evaluate(() => axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'] } }));
+      for (const v of result.violations) {
+        problems.push(`${path} @${viewport.width}px: ${v.id} (${v.impact}): ${v.help}\n    ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join('\n    ')}`);
+      }
+    }
+    await page.close();
+    assert.deepEqual(cspViolations, []);
+  }
+  assert.equal(problems.length, 0, `axe-core violations:\n${problems.join('\n')}`);
+  assert.ok(pages.length >= 8, `only ${pages.length} pages checked`);
+});
+
+test('keyboard: the skip link is the first stop and moves focus to main', async (t) => {
+  if (!existsSync(chromium)) return skipOrFail(t, `Chromium (${chromium})`);
+  const { chromium: pw } = await import('playwright-core');
+  const browser = await pw.launch({ executablePath: chromium, args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking'] });
+  t.after(() => browser.close());
+  const page = await browser.newPage();
+  await page.goto(base + '/medicines-optimisation/practice-level/');
+  await page.keyboard.press('Tab');
+  assert.equal(await page.evaluate(() => document.activeElement.textContent.trim()), 'Skip to main content');
+  const bg = await page.evaluate(() => getComputedStyle(document.activeElement).backgroundColor);
+  assert.notEqual(bg, 'rgba(0, 0, 0, 0)', 'focused skip link has no visible focus style');
+  await page.keyboard.press('Enter');
+  assert.equal(await page.evaluate(() => document.activeElement.id), 'main-content');
+  // The FAQ accordion works from the keyboard without any script.
+  const summary = page.locator('summary').first();
+  await summary.focus();
+  await page.keyboard.press('Enter');
+  assert.equal(await page.evaluate(() => document.querySelector('details.faq').open), true);
+});
