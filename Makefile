@@ -6,7 +6,7 @@ PKGS    := ./...
 
 E2E     := generator/e2e
 
-.PHONY: all build drafts test test-go test-e2e e2e-deps vet fmt-check fuzz clean
+.PHONY: all build drafts test test-go test-e2e e2e-deps vet fmt-check fuzz bench clean
 
 all: build
 
@@ -45,6 +45,10 @@ fmt-check:
 FUZZTIME ?= 30s
 fuzz:
 	$(GO) test -run=^$$ -fuzz=FuzzDecode -fuzztime=$(FUZZTIME) ./generator/internal/frontmatter/
+
+## bench: Go benchmarks of the whole build on 1 and 2 cores (compare the ratio; quote medians)
+bench:
+	$(GO) test -run='^$$' -bench=. -benchmem -cpu=1,2 -count=5 ./generator/internal/site/
 
 clean:
 	rm -rf public .public.*

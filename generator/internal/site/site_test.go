@@ -20,7 +20,7 @@ var now = time.Date(2026, 11, 26, 12, 0, 0, 0, time.UTC)
 
 // project returns the base test project from testdata/base.txtar with the
 // given files added or replaced (a nil content removes the file).
-func project(t *testing.T, changes map[string]string) fstest.MapFS {
+func project(t testing.TB, changes map[string]string) fstest.MapFS {
 	t.Helper()
 	ar, err := txtar.ParseFile("testdata/base.txtar")
 	if err != nil {
@@ -118,7 +118,7 @@ func TestUnknownIndicator(t *testing.T) {
 }
 
 // realSite builds the repository's own content.
-func realSite(t *testing.T) *Site {
+func realSite(t testing.TB) *Site {
 	t.Helper()
 	s, err := Build(context.Background(), os.DirFS("../../.."), Options{Now: now})
 	if err != nil {
