@@ -60,10 +60,8 @@ func findInSource(p *page.Page, href string) (diag.Pos, bool) {
 		if s.Action != nil && s.Action.URL == href {
 			return p.Doc.Pos(fmt.Sprintf("$.sections[%d].action.url", i)), true
 		}
-		for _, field := range []string{s.Body} {
-			if strings.Contains(field, href) {
-				return p.Doc.Pos(fmt.Sprintf("$.sections[%d].body", i)), true
-			}
+		if strings.Contains(s.Body, href) {
+			return p.Doc.Pos(fmt.Sprintf("$.sections[%d].body", i)), true
 		}
 		for j, it := range s.Items {
 			if strings.Contains(it, href) {

@@ -48,6 +48,7 @@ type Link struct {
 
 // Card is a page summary in a list.
 type Card struct {
+	Kind        page.Kind
 	Title       string
 	URL         string
 	Description string
@@ -134,7 +135,7 @@ func (r *renderer) view(p *page.Page) (*View, error) {
 		}
 	}
 	for _, c := range p.Children {
-		v.Children = append(v.Children, Card{Title: c.Front.Title, URL: c.URL, Description: c.Front.Description, Eyebrow: c.Front.Eyebrow})
+		v.Children = append(v.Children, Card{Kind: c.Kind, Title: c.Front.Title, URL: c.URL, Description: c.Front.Description, Eyebrow: c.Front.Eyebrow})
 	}
 	v.Menu = menu(r.site.Menus.Main, p)
 	v.Footer = menu(r.site.Menus.Footer, p)
