@@ -1,8 +1,8 @@
 // Package frontmatter splits a Markdown file into its YAML front matter and
 // its body, and decodes the front matter strictly (see package yamldoc).
 //
-// A file must start with a line holding exactly "---"; the front matter ends
-// at the next such line. A UTF-8 byte order mark and CRLF line endings are
+// A file must start with a line "---" (trailing blanks allowed); the front
+// matter ends at the next such line. A UTF-8 byte order mark and CRLF line endings are
 // accepted. A file without front matter is an error, because every page needs
 // at least a title and a description.
 package frontmatter
@@ -26,9 +26,9 @@ var bom = []byte("\xef\xbb\xbf")
 
 // Split separates front matter from body. file is used only in errors.
 func Split(file string, src []byte) (Parts, error) {
-	src = bytes.TrimPrefix(src, bom)
-	line, rest, ok := cutLine(src)
-	if !ok && len(line) == 0 || string(line) != "---" {
+	src = normalizeNewlines(bytes.TrimPrefix(src, bom))
+	line, rest, _ := cutLine(src)
+	if !isDelimiter(line) {
 		return Parts{}, diag.Errorf(diag.Pos{File: file, Line: 1, Col: 1},
 			`missing front matter: the file must start with a line "---", then YAML (title, description, ...), then "---"`)
 	}
@@ -36,7 +36,7 @@ func Split(file string, src []byte) (Parts, error) {
 	n := 2 // line number of the current line in rest
 	for len(rest) > 0 {
 		l, next, _ := cutLine(rest)
-		if string(l) == "---" {
+		if isDelimiter(l) {
 			return Parts{
 				Front:     front[:len(front)-len(rest)],
 				FrontLine: 2,
@@ -51,11 +51,25 @@ func Split(file string, src []byte) (Parts, error) {
 		`front matter is not closed: add a line "---" after the YAML`)
 }
 
+// normalizeNewlines turns CRLF and lone CR line endings into LF, so that the
+// lines counted here are the lines YAML and editors count.
+func normalizeNewlines(b []byte) []byte {
+	if !bytes.Contains(b, []byte("\r")) {
+		return b
+	}
+	b = bytes.ReplaceAll(b, []byte("\r\n"), []byte("\n"))
+	return bytes.ReplaceAll(b, []byte("\r"), []byte("\n"))
+}
+
+// isDelimiter reports whether line is "---", ignoring trailing blanks.
+func isDelimiter(line []byte) bool {
+	return string(bytes.TrimRight(line, " \t")) == "---"
+}
+
 // cutLine returns the first line of b without its line ending, the rest of b
 // after it, and whether a line ending was found.
 func cutLine(b []byte) (line, rest []byte, ok bool) {
-	line, rest, ok = bytes.Cut(b, []byte("\n"))
-	return bytes.TrimSuffix(line, []byte("\r")), rest, ok
+	return bytes.Cut(b, []byte("\n"))
 }
 
 // Decode splits src and decodes its front matter strictly into v. It returns

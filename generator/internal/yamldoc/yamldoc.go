@@ -46,7 +46,13 @@ func Decode(file string, src []byte, lineOffset int, v any) (*Doc, error) {
 	}
 	d := &Doc{File: file, lineOffset: lineOffset}
 	if len(f.Docs) > 1 {
-		return nil, diag.Errorf(d.pos(f.Docs[1].GetToken()), "only one YAML document is allowed here")
+		var at *token.Token
+		if second := f.Docs[1]; second.Start != nil {
+			at = second.Start
+		} else if second.Body != nil {
+			at = second.Body.GetToken()
+		}
+		return nil, diag.Errorf(d.pos(at), "only one YAML document is allowed here (a line \"---\" inside the YAML starts another)")
 	}
 	if len(f.Docs) == 1 && f.Docs[0].Body != nil {
 		d.root = f.Docs[0].Body
@@ -127,7 +133,11 @@ func describe(n ast.Node) string {
 	case ast.StringType:
 		return "a string"
 	}
-	return "a " + strings.ToLower(n.Type().String())
+	kind := strings.ToLower(n.Type().String())
+	if strings.ContainsRune("aeiou", rune(kind[0])) {
+		return "an " + kind
+	}
+	return "a " + kind
 }
 
 // convert turns a go-yaml error into a diag.Error at the user's position.
