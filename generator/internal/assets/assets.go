@@ -11,6 +11,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"io/fs"
+	"maps"
 	"path"
 	"slices"
 	"strings"
@@ -44,12 +45,7 @@ func (s *Set) URL(name string) (string, error) {
 
 // Names lists the logical names of all assets, sorted.
 func (s *Set) Names() []string {
-	var names []string
-	for n := range s.urls {
-		names = append(names, n)
-	}
-	slices.Sort(names)
-	return names
+	return slices.Sorted(maps.Keys(s.urls))
 }
 
 // Build reads every file in fsys (the assets/ directory) and returns the

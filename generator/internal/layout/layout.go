@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"html/template"
 	"io/fs"
+	"maps"
 	"path"
 	"regexp"
 	"slices"
@@ -88,12 +89,7 @@ func (s *Set) Has(name string) bool { return s.sets[name] != nil }
 
 // Names lists the page templates, sorted.
 func (s *Set) Names() []string {
-	var names []string
-	for n := range s.sets {
-		names = append(names, n)
-	}
-	slices.Sort(names)
-	return names
+	return slices.Sorted(maps.Keys(s.sets))
 }
 
 // Execute runs the named page template's base layout with data.

@@ -29,6 +29,8 @@ func (r *renderer) funcs() template.FuncMap {
 		"asset": func(name string) (string, error) { return r.assets.URL(name) },
 		// absURL joins a site path to the base URL.
 		"absURL": func(p string) string { return r.site.AbsURL(p) },
+		// menu pairs a list of links with a class for partials/menu.html.
+		"menu": func(class string, items []Link) MenuView { return MenuView{Class: class, Items: items} },
 	}
 }
 

@@ -46,6 +46,12 @@ type Link struct {
 	Active  bool // an ancestor of the page being rendered (aria-current="true")
 }
 
+// MenuView is a list of links with the class of its list element.
+type MenuView struct {
+	Class string
+	Items []Link
+}
+
 // Card is a page summary in a list.
 type Card struct {
 	Kind        page.Kind
