@@ -22,6 +22,7 @@ import (
 	extast "github.com/yuin/goldmark/extension/ast"
 	"github.com/yuin/goldmark/parser"
 	"github.com/yuin/goldmark/renderer"
+	"github.com/yuin/goldmark/renderer/html"
 	"github.com/yuin/goldmark/text"
 	"github.com/yuin/goldmark/util"
 
@@ -79,7 +80,7 @@ func (c *Converter) convert(src Source, inline bool) (template.HTML, error) {
 	}
 	ctx := parser.NewContext(parser.WithIDs(ids))
 	doc := c.md.Parser().Parse(text.NewReader(src.Text), parser.WithContext(ctx))
-	if errs := refuseRawHTML(doc, src); len(errs) > 0 {
+	if errs := refuseUnsafe(doc, src); len(errs) > 0 {
 		return "", errs
 	}
 	alignCells(doc)
@@ -123,13 +124,22 @@ func (s Source) pos(offset int) diag.Pos {
 	return diag.Pos{File: s.File, Line: line, Col: col + s.Col - 1}
 }
 
-// refuseRawHTML reports every raw HTML node in doc.
-func refuseRawHTML(doc ast.Node, src Source) diag.List {
+// refuseUnsafe reports every raw HTML node in doc, and every link or image
+// whose address could run code (javascript:, vbscript:, data: other than
+// images, file:). goldmark would blank such addresses silently; an error
+// tells the author.
+func refuseUnsafe(doc ast.Node, src Source) diag.List {
 	var errs diag.List
 	report := func(offset int, snippet []byte) {
 		errs = append(errs, diag.Errorf(src.pos(offset),
 			"raw HTML is not allowed in content (found %q); use Markdown, or a structured block in the front matter",
 			truncate(snippet)))
+	}
+	checkURL := func(dest []byte) {
+		if html.IsDangerousURL(bytes.ToLower(bytes.TrimSpace(dest))) {
+			errs = append(errs, diag.Errorf(src.pos(max(bytes.Index(src.Text, dest), 0)),
+				"unsafe link address %q: links may go to web pages (https:), e-mail (mailto:), phone numbers (tel:) or pages of this site", truncate(dest)))
+		}
 	}
 	_ = ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
 		if !entering {
@@ -147,6 +157,12 @@ func refuseRawHTML(doc ast.Node, src Source) diag.List {
 				s := n.Segments.At(0)
 				report(s.Start, s.Value(src.Text))
 			}
+		case *ast.Link:
+			checkURL(n.Destination)
+		case *ast.Image:
+			checkURL(n.Destination)
+		case *ast.AutoLink:
+			checkURL(n.URL(src.Text))
 		}
 		return ast.WalkContinue, nil
 	})

@@ -130,3 +130,10 @@ func TestHidden(t *testing.T) {
 		t.Error("past page hidden")
 	}
 }
+
+func TestUnsafeActionURL(t *testing.T) {
+	_, err := Parse("content/x.md", "x.md", []byte("---\ntitle: T\ndescription: D\nsections:\n  - heading: H\n    action: {label: Go, url: \"javascript:alert(1)\"}\n---\n"))
+	if err == nil || !strings.Contains(err.Error(), `content/x.md:6:30: action url "javascript:alert(1)" must be`) {
+		t.Errorf("err = %v", err)
+	}
+}

@@ -116,7 +116,23 @@ func validateSections(p *Page) diag.List {
 		}
 		if a := s.Action; a != nil && (a.Label == "" || a.URL == "") {
 			add(".action", "an action needs both label and url")
+		} else if a != nil && !safeURL(a.URL) {
+			add(".action.url", "action url %q must be a page of this site (/contact/), or an https:, mailto: or tel: address", a.URL)
 		}
 	}
 	return errs
+}
+
+// safeURL reports whether a URL written in front matter may become a link:
+// a site path or an http(s), mailto or tel address.
+func safeURL(u string) bool {
+	if strings.HasPrefix(u, "/") && !strings.HasPrefix(u, "//") {
+		return true
+	}
+	for _, scheme := range []string{"https://", "http://", "mailto:", "tel:"} {
+		if strings.HasPrefix(strings.ToLower(u), scheme) {
+			return true
+		}
+	}
+	return false
 }

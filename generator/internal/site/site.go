@@ -93,6 +93,7 @@ func Build(ctx context.Context, root fs.FS, opt Options) (*Site, error) {
 	}
 	files["sitemap.xml"] = sitemap(in.settings, pages)
 	files["robots.txt"] = robots(in.settings)
+	files["_headers"] = headers()
 	if err := checkLinks(files, pages); err != nil {
 		return nil, err
 	}

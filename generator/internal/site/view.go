@@ -36,6 +36,7 @@ type View struct {
 	Footer      []Link // footer navigation
 	JSONLD      []any  // structured data blocks, each rendered as one script
 	NoIndex     bool
+	CSP         string // the Content-Security-Policy the page satisfies
 }
 
 // Link is a titled URL.
@@ -116,6 +117,7 @@ func (r *renderer) view(p *page.Page) (*View, error) {
 		Lastmod:     dateString(p.Lastmod),
 		Content:     body,
 		NoIndex:     p.Front.NoIndex || p.Kind == page.NotFound,
+		CSP:         ContentSecurityPolicy,
 	}
 	if p.Kind == page.Home {
 		v.HeadTitle = r.site.Title
