@@ -94,8 +94,9 @@ test('every page loads under its CSP without errors, and passes axe-core WCAG 2.
   strict.on('requestfailed', (r) => loadProblems.push(`${strict.url()}: failed request: ${r.url()}`));
   strict.on('response', (r) => { if (r.status() >= 400 && !r.url().endsWith('/404.html') && r.url() !== base + '/404.html') loadProblems.push(`${strict.url()}: HTTP ${r.status()} for ${r.url()}`); });
   for (const path of pages) {
-    await strict.goto(base + path.replace(/index\.html$/, ''));
-    await strict.evaluate(() => new Promise((ok) => requestAnimationFrame(() => ok())));
+    // networkidle: let late requests (the favicon) finish before moving on,
+    // or the navigation itself would abort them.
+    await strict.goto(base + path.replace(/index\.html$/, ''), { waitUntil: 'networkidle' });
   }
   await strict.close();
   assert.deepEqual(loadProblems, [], 'problems while loading pages under their CSP');
