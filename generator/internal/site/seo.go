@@ -1,9 +1,13 @@
 package site
 
 import (
+	"html"
+
 	"bytes"
 	"encoding/xml"
 	"fmt"
+	"github.com/tdewolff/parse/v2"
+	htmlx "github.com/tdewolff/parse/v2/html"
 	"html/template"
 	"slices"
 	"strings"
@@ -63,7 +67,43 @@ func structuredData(s *config.Site, p *page.Page, v *View) []any {
 			"itemListElement": items,
 		})
 	}
+	var questions []any
+	for _, sec := range v.Sections {
+		for _, f := range sec.FAQs {
+			questions = append(questions, map[string]any{
+				"@type":          "Question",
+				"name":           f.Question,
+				"url":            s.AbsURL(p.URL) + "#" + f.ID,
+				"acceptedAnswer": map[string]any{"@type": "Answer", "text": plainText(f.Answer)},
+			})
+		}
+	}
+	if len(questions) > 0 {
+		blocks = append(blocks, map[string]any{
+			"@context":   "https://schema.org",
+			"@type":      "FAQPage",
+			"mainEntity": questions,
+		})
+	}
 	return blocks
+}
+
+// plainText returns the text of an HTML fragment: tags dropped, entities
+// decoded, white space collapsed. Structured data wants answers as text.
+func plainText(h template.HTML) string {
+	var b strings.Builder
+	l := htmlx.NewLexer(parse.NewInputString(string(h)))
+	for {
+		tt, data := l.Next()
+		switch tt {
+		case htmlx.ErrorToken:
+			return strings.Join(strings.Fields(html.UnescapeString(b.String())), " ")
+		case htmlx.TextToken:
+			b.Write(data)
+		case htmlx.StartTagToken, htmlx.EndTagToken:
+			b.WriteByte(' ')
+		}
+	}
 }
 
 // sitemap lists every indexable page, sorted by URL.

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"html/template"
 	"maps"
 	"os"
 	"regexp"
@@ -176,7 +177,10 @@ func TestRealContent(t *testing.T) {
 			}
 		}
 	}
-	contains(t, s, "medicines-optimisation/practice-level/index.html", `"@type":"BreadcrumbList"`, `"@type":"Organization"`)
+	contains(t, s, "medicines-optimisation/practice-level/index.html", `"@type":"BreadcrumbList"`, `"@type":"Organization"`,
+		`"@type":"FAQPage"`, `"name":"Who codes the work for QOF and the DES?"`,
+		`"url":"https://www.bcs-pharmacy.co.uk/medicines-optimisation/practice-level/#who-codes-the-work-for-qof-and-the-des"`,
+		`"text":"Yes for the practice-owned interventions (repeat prescribing, HRD monitoring, in-house reconciliation). SMR delivery against the DES target and ARRS-funded pharmacist provision sit at PCN level — but practice-level MO is fully possible and often the precursor to scaling at the network."`)
 }
 
 func (s *Site) isRedirect(name string) bool {
@@ -193,5 +197,17 @@ func TestDeterministic(t *testing.T) {
 			}
 		}
 		t.Fatal("two builds of the same input differ")
+	}
+}
+
+func TestPlainText(t *testing.T) {
+	for in, want := range map[string]string{
+		"<p>The practice&rsquo;s <em>own</em>\npatients.</p>\n<p>Second &amp; last.</p>": "The practice’s own patients. Second & last.",
+		"<ul><li>a</li><li>b</li></ul>": "a b",
+		"":                              "",
+	} {
+		if got := plainText(template.HTML(in)); got != want {
+			t.Errorf("plainText(%q) = %q, want %q", in, got, want)
+		}
 	}
 }
