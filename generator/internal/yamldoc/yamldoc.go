@@ -93,19 +93,6 @@ func (d *Doc) Pos(path string) diag.Pos {
 	return diag.Pos{File: d.File, Line: d.lineOffset + 1, Col: 1}
 }
 
-// Has reports whether the document sets the value at path.
-func (d *Doc) Has(path string) bool {
-	if d == nil || d.root == nil {
-		return false
-	}
-	p, err := yaml.PathString(path)
-	if err != nil {
-		return false
-	}
-	n, err := p.FilterNode(d.root)
-	return err == nil && n != nil
-}
-
 func (d *Doc) pos(t *token.Token) diag.Pos {
 	if t == nil || t.Position == nil {
 		return diag.Pos{File: d.File, Line: d.lineOffset + 1, Col: 1}
