@@ -78,13 +78,13 @@ func validateSections(p *Page) diag.List {
 	for i, s := range p.Front.Sections {
 		at := func(field string) diag.Pos { return p.Doc.Pos(fmt.Sprintf("$.sections[%d]%s", i, field)) }
 		add := func(field, format string, args ...any) { errs = append(errs, diag.Errorf(at(field), format, args...)) }
-		var parts []string
-		for name, set := range map[string]bool{"rhythm": s.Rhythm != nil, "benchmarks": s.Benchmarks != nil, "items": s.Items != nil, "faqs": s.FAQs != nil, "action": s.Action != nil} {
+		parts := 0
+		for _, set := range []bool{s.Rhythm != nil, s.Benchmarks != nil, s.Items != nil, s.FAQs != nil, s.Action != nil} {
 			if set {
-				parts = append(parts, name)
+				parts++
 			}
 		}
-		if len(parts) > 1 {
+		if parts > 1 {
 			add("", "a section holds at most one of rhythm, benchmarks, items, faqs and action; split it into several sections")
 		}
 		if strings.TrimSpace(s.Heading) == "" {
