@@ -37,6 +37,7 @@ func Link(pages []*Page) error {
 			claim(a, p.Doc.Pos(fmt.Sprintf("$.aliases[%d]", i)), "alias")
 		}
 	}
+	errs = append(errs, checkFAQIDs(pages)...)
 	for _, p := range pages {
 		p.Parent, p.Children = nil, nil
 	}
@@ -83,4 +84,24 @@ func nearest(sections map[string]*Page, dir string) *Page {
 		}
 		dir = path.Dir(dir)
 	}
+}
+
+// checkFAQIDs reports a question id used twice anywhere on the site: each
+// question is linked as page#id from the FAQ hub and carries that id there.
+func checkFAQIDs(pages []*Page) diag.List {
+	var errs diag.List
+	seen := map[string]diag.Pos{}
+	for _, p := range pages {
+		for i, s := range p.Front.Sections {
+			for j, f := range s.FAQs {
+				at := p.Doc.Pos(fmt.Sprintf("$.sections[%d].faqs[%d]", i, j))
+				if prev, dup := seen[f.ID]; dup {
+					errs = append(errs, diag.Errorf(at, "duplicate FAQ id %q (also at %s): give one of them its own id", f.ID, prev))
+					continue
+				}
+				seen[f.ID] = at
+			}
+		}
+	}
+	return errs
 }

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/bcs/publish/generator/internal/diag"
+	"github.com/bcs/publish/generator/internal/form"
 	"github.com/bcs/publish/generator/internal/frontmatter"
 	"github.com/bcs/publish/generator/internal/yamldoc"
 )
@@ -30,20 +31,21 @@ const (
 
 // Front is a page's front matter. Every key is documented in README.md.
 type Front struct {
-	Title       string    `yaml:"title"`
-	Description string    `yaml:"description"`
-	LinkTitle   string    `yaml:"link_title"` // short title for breadcrumbs, lists and menus
-	Eyebrow     string    `yaml:"eyebrow"`    // small label above the h1
-	Date        string    `yaml:"date"`       // publication date; a future date hides the page
-	Lastmod     string    `yaml:"lastmod"`
-	Draft       bool      `yaml:"draft"`
-	Weight      int       `yaml:"weight"` // order among siblings, lowest first
-	Slug        string    `yaml:"slug"`   // replaces the last URL segment
-	URL         string    `yaml:"url"`    // replaces the whole URL
-	Aliases     []string  `yaml:"aliases"`
-	Layout      string    `yaml:"layout"` // template name instead of the kind's
-	NoIndex     bool      `yaml:"noindex"`
-	Sections    []Section `yaml:"sections"`
+	Title       string           `yaml:"title"`
+	Description string           `yaml:"description"`
+	LinkTitle   string           `yaml:"link_title"` // short title for breadcrumbs, lists and menus
+	Eyebrow     string           `yaml:"eyebrow"`    // small label above the h1
+	Date        string           `yaml:"date"`       // publication date; a future date hides the page
+	Lastmod     string           `yaml:"lastmod"`
+	Draft       bool             `yaml:"draft"`
+	Weight      int              `yaml:"weight"` // order among siblings, lowest first
+	Slug        string           `yaml:"slug"`   // replaces the last URL segment
+	URL         string           `yaml:"url"`    // replaces the whole URL
+	Aliases     []string         `yaml:"aliases"`
+	Layout      string           `yaml:"layout"` // template name instead of the kind's
+	NoIndex     bool             `yaml:"noindex"`
+	Sections    []Section        `yaml:"sections"`
+	Form        *form.Definition `yaml:"form"` // a form shown on the page (see package form)
 }
 
 // Page is one content file, parsed and placed. Pages are immutable once

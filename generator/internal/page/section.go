@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/bcs/publish/generator/internal/diag"
+	"github.com/bcs/publish/generator/internal/markdown"
 )
 
 // Section is a structured block of a page, authored in front matter without
@@ -31,7 +32,7 @@ type Slot struct {
 
 // FAQ is a question with its Markdown answer.
 type FAQ struct {
-	ID       string `yaml:"id"` // anchor; derived from the question when empty
+	ID       string `yaml:"id"` // anchor, unique on the whole site; derived from the question when empty
 	Question string `yaml:"question"`
 	Answer   string `yaml:"answer"`
 }
@@ -106,12 +107,19 @@ func validateSections(p *Page) diag.List {
 				add(fmt.Sprintf(".items[%d]", j), "empty item")
 			}
 		}
-		for j, f := range s.FAQs {
+		for j := range s.FAQs {
+			f := &s.FAQs[j] // the id is filled in here, once, for every later reader
 			if f.Question == "" || f.Answer == "" {
 				add(fmt.Sprintf(".faqs[%d]", j), "each FAQ needs both question and answer")
 			}
-			if f.ID != "" && !slugPattern.MatchString(f.ID) {
+			switch {
+			case f.ID != "" && !slugPattern.MatchString(f.ID):
 				add(fmt.Sprintf(".faqs[%d].id", j), "FAQ id %q must be lower-case letters and digits joined by hyphens", f.ID)
+			case f.ID == "":
+				f.ID = markdown.Slug(f.Question)
+				if f.ID == "" && f.Question != "" {
+					add(fmt.Sprintf(".faqs[%d]", j), "give this FAQ an id: its question has no letters or digits to make one from")
+				}
 			}
 		}
 		if a := s.Action; a != nil && (a.Label == "" || a.URL == "") {

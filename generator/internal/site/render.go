@@ -7,6 +7,7 @@ import (
 	"github.com/bcs/publish/generator/internal/assets"
 	"github.com/bcs/publish/generator/internal/config"
 	"github.com/bcs/publish/generator/internal/diag"
+	"github.com/bcs/publish/generator/internal/form"
 	"github.com/bcs/publish/generator/internal/indicator"
 	"github.com/bcs/publish/generator/internal/layout"
 	"github.com/bcs/publish/generator/internal/markdown"
@@ -20,6 +21,10 @@ type renderer struct {
 	md         *markdown.Converter
 	assets     *assets.Set
 	templates  *layout.Set
+	pages      []*page.Page              // every published page
+	forms      map[*page.Page]*form.Form // the pages with a form, and their forms
+	csp        string                    // the Content-Security-Policy every page satisfies
+	faqs       faqHub
 }
 
 // funcs are the functions templates may call.
@@ -31,6 +36,8 @@ func (r *renderer) funcs() template.FuncMap {
 		"absURL": func(p string) string { return r.site.AbsURL(p) },
 		// menu pairs a list of links with a class for partials/menu.html.
 		"menu": func(class string, items []Link) MenuView { return MenuView{Class: class, Items: items} },
+		// faqHub returns every FAQ of the site, grouped by cluster.
+		"faqHub": func() []FAQGroup { return r.faqs.get(r, r.pages) },
 	}
 }
 

@@ -136,17 +136,11 @@ func sitemap(s *config.Site, pages []*page.Page) []byte {
 	return b.Bytes()
 }
 
-// ContentSecurityPolicy is the policy every page satisfies: nothing inline,
-// everything from the site itself. Pages carry it in a meta tag; the
-// _headers file sends it (with the parts a meta tag cannot carry) from hosts
-// that read that file (Netlify, Cloudflare Pages).
-const ContentSecurityPolicy = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'self'; form-action 'self'"
-
 // headers is the _headers file for static hosts: security headers on every
 // path and long-lived caching of the content-hashed assets.
-func headers() []byte {
+func headers(csp string) []byte {
 	return []byte("/*\n" +
-		"  Content-Security-Policy: " + ContentSecurityPolicy + "; frame-ancestors 'none'\n" +
+		"  Content-Security-Policy: " + csp + "; frame-ancestors 'none'\n" +
 		"  X-Content-Type-Options: nosniff\n" +
 		"  Referrer-Policy: strict-origin-when-cross-origin\n" +
 		"/assets/*\n" +

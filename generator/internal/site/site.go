@@ -19,6 +19,7 @@ import (
 	"github.com/bcs/publish/generator/internal/assets"
 	"github.com/bcs/publish/generator/internal/config"
 	"github.com/bcs/publish/generator/internal/diag"
+	"github.com/bcs/publish/generator/internal/icb"
 	"github.com/bcs/publish/generator/internal/indicator"
 	"github.com/bcs/publish/generator/internal/layout"
 	"github.com/bcs/publish/generator/internal/markdown"
@@ -32,6 +33,7 @@ const (
 	AssetsDir      = "assets"
 	SettingsFile   = "content/site.yaml"
 	IndicatorsFile = "packs/indicators.yaml"
+	ICBsFile       = "packs/icbs.csv"
 )
 
 // Options control one build.
@@ -63,7 +65,11 @@ func Build(ctx context.Context, root fs.FS, opt Options) (*Site, error) {
 	if err := page.Link(pages); err != nil {
 		return nil, err
 	}
-	r := &renderer{site: in.settings, indicators: in.indicators, md: in.md}
+	forms, err := resolveForms(pages, formLists(in.icbs))
+	if err != nil {
+		return nil, err
+	}
+	r := &renderer{site: in.settings, indicators: in.indicators, md: in.md, pages: pages, forms: forms, csp: contentSecurityPolicy(formOrigins(forms))}
 	if r.assets, err = assets.Build(sub(root, AssetsDir), AssetsDir, in.highlightCSS); err != nil {
 		return nil, err
 	}
@@ -86,6 +92,13 @@ func Build(ctx context.Context, root fs.FS, opt Options) (*Site, error) {
 		return nil, err
 	}
 	for i, p := range pages {
+		if f := forms[p]; f != nil {
+			var export []byte
+			if rendered[i], export, err = r.finishForm(p, f, rendered[i]); err != nil {
+				return nil, err
+			}
+			files[exportPath(f)] = export
+		}
 		files[p.OutPath()] = rendered[i]
 		for _, a := range p.Front.Aliases {
 			files[page.OutPath(a)] = redirectPage(in.settings, p.URL)
@@ -93,7 +106,7 @@ func Build(ctx context.Context, root fs.FS, opt Options) (*Site, error) {
 	}
 	files["sitemap.xml"] = sitemap(in.settings, pages)
 	files["robots.txt"] = robots(in.settings)
-	files["_headers"] = headers()
+	files["_headers"] = headers(r.csp)
 	if err := checkLinks(files, pages); err != nil {
 		return nil, err
 	}
@@ -104,6 +117,7 @@ func Build(ctx context.Context, root fs.FS, opt Options) (*Site, error) {
 type inputs struct {
 	settings     *config.Site
 	indicators   *indicator.Set
+	icbs         *icb.Set
 	md           *markdown.Converter
 	highlightCSS []byte
 	contentFiles []string // .md files under content/, slash paths relative to content/
@@ -126,6 +140,14 @@ func load(root fs.FS) (*inputs, error) {
 		return nil, diag.Errorf(diag.Pos{File: IndicatorsFile}, "cannot read the indicators: %v", unwrapPath(err))
 	}
 	if in.indicators, err = indicator.Parse(IndicatorsFile, src); err != nil {
+		if err := c.Add(err); err != nil {
+			return nil, err
+		}
+	}
+	if src, err = fs.ReadFile(root, ICBsFile); err != nil {
+		return nil, diag.Errorf(diag.Pos{File: ICBsFile}, "cannot read the ICBs: %v", unwrapPath(err))
+	}
+	if in.icbs, err = icb.Parse(ICBsFile, src); err != nil {
 		if err := c.Add(err); err != nil {
 			return nil, err
 		}

@@ -3,10 +3,12 @@ package site
 import (
 	"fmt"
 	"html/template"
+	"slices"
 	"strings"
 
 	"github.com/bcs/publish/generator/internal/config"
 	"github.com/bcs/publish/generator/internal/diag"
+	"github.com/bcs/publish/generator/internal/form"
 	"github.com/bcs/publish/generator/internal/indicator"
 	"github.com/bcs/publish/generator/internal/markdown"
 	"github.com/bcs/publish/generator/internal/page"
@@ -36,7 +38,17 @@ type View struct {
 	Footer      []Link // footer navigation
 	JSONLD      []any  // structured data blocks, each rendered as one script
 	NoIndex     bool
-	CSP         string // the Content-Security-Policy the page satisfies
+	CSP         string    // the Content-Security-Policy the page satisfies
+	Form        *FormView // the page's form, or nil
+}
+
+// FormView places a page's form: Summary (the error summary, empty until a
+// post has errors) goes at the top of main, HTML where the form goes. Both
+// are markers when the template runs; the form is put in afterwards, and
+// again by the form receiver when it shows errors.
+type FormView struct {
+	Summary template.HTML
+	HTML    template.HTML
 }
 
 // Link is a titled URL.
@@ -94,7 +106,17 @@ var reservedIDs = []string{"main-content", "site-header", "site-nav", "breadcrum
 
 // view builds the template data for p.
 func (r *renderer) view(p *page.Page) (*View, error) {
-	ids := markdown.NewIDs(reservedIDs...)
+	reserved := slices.Clone(reservedIDs)
+	for _, s := range p.Front.Sections {
+		for _, f := range s.FAQs {
+			reserved = append(reserved, f.ID)
+		}
+	}
+	f := r.forms[p]
+	if f != nil {
+		reserved = append(reserved, f.IDs()...)
+	}
+	ids := markdown.NewIDs(reserved...)
 	body, err := r.md.Convert(markdown.Source{File: p.File, Line: p.BodyLine, Col: 1, Text: p.Body, IDs: ids})
 	var errs diag.List
 	collect := func(err error) {
@@ -117,7 +139,10 @@ func (r *renderer) view(p *page.Page) (*View, error) {
 		Lastmod:     dateString(p.Lastmod),
 		Content:     body,
 		NoIndex:     p.Front.NoIndex || p.Kind == page.NotFound,
-		CSP:         ContentSecurityPolicy,
+		CSP:         r.csp,
+	}
+	if f != nil {
+		v.Form = &FormView{Summary: form.SummaryMarker, HTML: form.FormMarker}
 	}
 	if p.Kind == page.Home {
 		v.HeadTitle = r.site.Title
@@ -193,11 +218,7 @@ func (r *renderer) section(p *page.Page, i int, s page.Section, ids *markdown.ID
 		sv.Items = append(sv.Items, md(fmt.Sprintf(".items[%d]", j), item, true))
 	}
 	for j, f := range s.FAQs {
-		fid := f.ID
-		if fid == "" {
-			fid = markdown.Slug(f.Question)
-		}
-		sv.FAQs = append(sv.FAQs, FAQView{ID: ids.Unique(fid), Question: f.Question, Answer: md(fmt.Sprintf(".faqs[%d].answer", j), f.Answer, false)})
+		sv.FAQs = append(sv.FAQs, FAQView{ID: f.ID, Question: f.Question, Answer: md(fmt.Sprintf(".faqs[%d].answer", j), f.Answer, false)})
 	}
 	for j, id := range s.Benchmarks {
 		ind, ok := r.indicators.Lookup(id)
