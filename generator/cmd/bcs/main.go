@@ -4,6 +4,8 @@
 // Usage:
 //
 //	bcs build [-root DIR] [-out DIR] [-drafts] [-future]
+//	bcs receive [-addr HOST:PORT] [-forms DIR] [-db FILE] [-allow-origin URL]...
+//	bcs submissions export|purge [-db FILE] ...
 //
 // Errors are printed as file:line:col: message, one per line, and the exit
 // status is 1; a usage error exits with 2.
@@ -16,6 +18,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"syscall"
 
 	"github.com/bcs/publish/generator/internal/diag"
 )
@@ -23,11 +26,13 @@ import (
 const usage = `usage: bcs <command> [flags]
 
 commands:
-  build    build the website into public/ (bcs build -h for flags)
+  build        build the website into public/ (bcs build -h for flags)
+  receive      serve the endpoint the site's forms post to, storing submissions in SQLite
+  submissions  staff tools: export submissions as CSV, purge old ones
 `
 
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
 	stop()
 	os.Exit(code)
@@ -49,6 +54,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) (code int
 	switch args[0] {
 	case "build":
 		err = cmdBuild(ctx, args[1:], stdout, stderr)
+	case "receive":
+		err = cmdReceive(ctx, args[1:], stdout, stderr)
+	case "submissions":
+		err = cmdSubmissions(ctx, args[1:], stdout, stderr)
 	case "help", "-h", "-help", "--help":
 		fmt.Fprint(stdout, usage)
 		return 0
