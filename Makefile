@@ -6,7 +6,7 @@ PKGS    := ./...
 
 E2E     := generator/e2e
 
-.PHONY: all build drafts test test-go test-e2e e2e-deps vet fmt-check fuzz bench clean
+.PHONY: all build drafts receive test test-go test-e2e e2e-deps vet fmt-check fuzz bench clean
 
 all: build
 
@@ -41,14 +41,24 @@ vet:
 fmt-check:
 	@out=$$(gofmt -l generator); if [ -n "$$out" ]; then echo "gofmt needed on:"; echo "$$out"; exit 1; fi
 
-## fuzz: fuzz the front-matter splitter and decoder for FUZZTIME (default 30s)
+## fuzz: run every fuzz target for FUZZTIME each (default 30s)
 FUZZTIME ?= 30s
+FUZZ_TARGETS := FuzzDecode:./generator/internal/frontmatter/ FuzzParse:./generator/internal/icb/ FuzzValidate:./generator/internal/form/
 fuzz:
-	$(GO) test -run=^$$ -fuzz=FuzzDecode -fuzztime=$(FUZZTIME) ./generator/internal/frontmatter/
+	@set -e; for t in $(FUZZ_TARGETS); do \
+	  echo "== $${t%%:*} ($${t#*:})"; \
+	  $(GO) test -run=^$$ -fuzz="^$${t%%:*}$$" -fuzztime=$(FUZZTIME) "$${t#*:}"; \
+	done
 
-## bench: Go benchmarks of the whole build on 1 and 2 cores (compare the ratio; quote medians)
+## bench: Go benchmarks of the whole build on 1 and 2 cores (compare the ratio; quote medians),
+## and the form receiver's throughput (submissions/s, stored durably)
 bench:
 	$(GO) test -run='^$$' -bench=. -benchmem -cpu=1,2 -count=5 ./generator/internal/site/
+	$(GO) test -run='^$$' -bench=Receive -benchtime=2000x -count=5 ./generator/internal/receiver/
+
+## receive: build, then run the form receiver on 127.0.0.1:8081 storing in submissions.db
+receive: build
+	$(BCS) receive -allow-origin http://localhost:1313 -allow-origin http://127.0.0.1:1313
 
 clean:
 	rm -rf public .public.*

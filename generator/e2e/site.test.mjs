@@ -7,66 +7,18 @@
 // with REQUIRE_TOOLS=1 (set by .ci/run) they fail instead.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync, spawnSync } from 'node:child_process';
-import { createServer } from 'node:http';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
-import { extname, join, resolve, sep } from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { chromium, have, launch, require, skipOrFail, startSite } from './lib.mjs';
 
-const require = createRequire(import.meta.url);
-const root = resolve(import.meta.dirname, '../..');
-const chromium = process.env.CHROMIUM || '/usr/bin/chromium';
-const required = process.env.REQUIRE_TOOLS === '1';
-
-function have(cmd, args) {
-  return spawnSync(cmd, args, { stdio: 'ignore' }).status === 0;
-}
-
-function skipOrFail(t, what) {
-  if (required) assert.fail(`${what} is missing, and REQUIRE_TOOLS=1`);
-  console.log(`SKIP: ${what} is missing; install it (see README) to run this check`);
-  t.skip(`${what} missing`);
-}
-
-let out, server, base;
-const pages = [];
-
-function walk(dir) {
-  for (const name of readdirSync(dir).sort()) {
-    const p = join(dir, name);
-    if (statSync(p).isDirectory()) walk(p);
-    else if (p.endsWith('.html')) pages.push(p.slice(out.length).split(sep).join('/'));
-  }
-}
-
-const types = { '.html': 'text/html; charset=utf-8', '.css': 'text/css', '.svg': 'image/svg+xml', '.js': 'text/javascript', '.xml': 'application/xml', '.txt': 'text/plain' };
+let site, out, base, pages;
 
 before(async () => {
-  out = mkdtempSync(join(tmpdir(), 'bcs-e2e-'));
-  execFileSync('go', ['run', './generator/cmd/bcs', 'build', '-out', join(out, 'site')], { cwd: root, stdio: 'inherit' });
-  out = join(out, 'site');
-  walk(out);
-  server = createServer((req, res) => {
-    let p = decodeURIComponent(new URL(req.url, 'http://x').pathname);
-    if (p.endsWith('/')) p += 'index.html';
-    const file = resolve(out, '.' + p);
-    if (!file.startsWith(out + sep) || !existsSync(file)) {
-      res.writeHead(404, { 'content-type': types['.html'] });
-      res.end(readFileSync(join(out, '404.html')));
-      return;
-    }
-    res.writeHead(200, { 'content-type': types[extname(file)] || 'application/octet-stream' });
-    res.end(readFileSync(file));
-  });
-  await new Promise((ok) => server.listen(0, '127.0.0.1', ok));
-  base = `http://127.0.0.1:${server.address().port}`;
+  site = await startSite();
+  ({ out, base, pages } = site);
 });
 
-after(() => {
-  server?.close();
-  if (out) rmSync(resolve(out, '..'), { recursive: true, force: true });
-});
+after(() => site?.stop());
 
 test('every page is valid HTML (Nu checker)', (t) => {
   if (!have('java', ['-version'])) return skipOrFail(t, 'java (for the Nu HTML checker)');
@@ -77,11 +29,7 @@ test('every page is valid HTML (Nu checker)', (t) => {
 
 test('every page loads under its CSP without errors, and passes axe-core WCAG 2.x A/AA at desktop and phone widths', async (t) => {
   if (!existsSync(chromium)) return skipOrFail(t, `Chromium (${chromium})`);
-  const { chromium: pw } = await import('playwright-core');
-  const browser = await pw.launch({
-    executablePath: chromium,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  const browser = await launch();
   t.after(() => browser.close());
   const axe = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
   const problems = [];
@@ -121,8 +69,7 @@ test('every page loads under its CSP without errors, and passes axe-core WCAG 2.
 
 test('keyboard: the skip link is the first stop and moves focus to main', async (t) => {
   if (!existsSync(chromium)) return skipOrFail(t, `Chromium (${chromium})`);
-  const { chromium: pw } = await import('playwright-core');
-  const browser = await pw.launch({ executablePath: chromium, args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking'] });
+  const browser = await launch();
   t.after(() => browser.close());
   const page = await browser.newPage();
   await page.goto(base + '/medicines-optimisation/practice-level/');

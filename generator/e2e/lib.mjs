@@ -1,0 +1,106 @@
+// Shared set-up of the browser tests: the real `bcs` binary builds the site
+// into a temporary directory and runs the form receiver; a small static
+// server serves the site and passes /api/ to the receiver, as a production
+// web server would, so pages and form posts share one origin.
+import assert from 'node:assert/strict';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { createServer, request } from 'node:http';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { extname, join, resolve, sep } from 'node:path';
+
+export const require = createRequire(import.meta.url);
+export const root = resolve(import.meta.dirname, '../..');
+export const chromium = process.env.CHROMIUM || '/usr/bin/chromium';
+const required = process.env.REQUIRE_TOOLS === '1';
+
+export const browserArgs = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+
+export function have(cmd, args) {
+  return spawnSync(cmd, args, { stdio: 'ignore' }).status === 0;
+}
+
+export function skipOrFail(t, what) {
+  if (required) assert.fail(`${what} is missing, and REQUIRE_TOOLS=1`);
+  console.log(`SKIP: ${what} is missing; install it (see README) to run this check`);
+  t.skip(`${what} missing`);
+}
+
+const types = { '.html': 'text/html; charset=utf-8', '.css': 'text/css', '.svg': 'image/svg+xml', '.js': 'text/javascript', '.xml': 'application/xml', '.txt': 'text/plain', '.json': 'application/json' };
+
+// startSite builds the site and starts the receiver and the static server.
+// It returns { tmp, out, base, pages, bcs, db, stop }.
+export async function startSite() {
+  const tmp = mkdtempSync(join(tmpdir(), 'bcs-e2e-'));
+  const bcs = join(tmp, 'bcs');
+  execFileSync('go', ['build', '-o', bcs, './generator/cmd/bcs'], { cwd: root, stdio: 'inherit' });
+  const out = join(tmp, 'site');
+  execFileSync(bcs, ['build', '-out', out], { cwd: root, stdio: 'inherit' });
+  const pages = [];
+  (function walk(dir) {
+    for (const name of readdirSync(dir).sort()) {
+      const p = join(dir, name);
+      if (statSync(p).isDirectory()) walk(p);
+      else if (p.endsWith('.html')) pages.push(p.slice(out.length).split(sep).join('/'));
+    }
+  })(out);
+
+  let receiverAddr;
+  const server = createServer((req, res) => {
+    if (req.url.startsWith('/api/')) {
+      const up = request({ host: receiverAddr.host, port: receiverAddr.port, path: req.url, method: req.method, headers: req.headers }, (r) => {
+        res.writeHead(r.statusCode, r.headers);
+        r.pipe(res);
+      });
+      up.on('error', () => { res.writeHead(502); res.end(); });
+      req.pipe(up);
+      return;
+    }
+    let p = decodeURIComponent(new URL(req.url, 'http://x').pathname);
+    if (p.endsWith('/')) p += 'index.html';
+    const file = resolve(out, '.' + p);
+    if (!file.startsWith(out + sep) || !existsSync(file)) {
+      res.writeHead(404, { 'content-type': types['.html'] });
+      res.end(readFileSync(join(out, '404.html')));
+      return;
+    }
+    res.writeHead(200, { 'content-type': types[extname(file)] || 'application/octet-stream' });
+    res.end(readFileSync(file));
+  });
+  await new Promise((ok) => server.listen(0, '127.0.0.1', ok));
+  const base = `http://127.0.0.1:${server.address().port}`;
+
+  const db = join(tmp, 'submissions.db');
+  const receiver = spawn(bcs, ['receive', '-addr', '127.0.0.1:0', '-forms', join(out, 'forms'), '-db', db, '-allow-origin', base, '-rate', '0'], { stdio: ['ignore', 'pipe', process.env.E2E_DEBUG ? 'inherit' : 'ignore'] });
+  receiverAddr = await new Promise((ok, fail) => {
+    let text = '';
+    receiver.stdout.on('data', (d) => {
+      text += d;
+      const m = text.match(/listening on http:\/\/([\d.]+):(\d+)/);
+      if (m) ok({ host: m[1], port: Number(m[2]) });
+    });
+    receiver.on('exit', (code) => fail(new Error(`bcs receive exited with ${code}`)));
+  });
+
+  const stop = async () => {
+    server.close();
+    receiver.kill('SIGTERM');
+    await new Promise((ok) => (receiver.exitCode !== null ? ok() : receiver.on('exit', ok)));
+    rmSync(tmp, { recursive: true, force: true });
+  };
+  return { tmp, out, base, pages, bcs, db, stop };
+}
+
+// submissions returns the stored submissions as CSV rows (objects).
+export function submissions(site) {
+  const csv = execFileSync(site.bcs, ['submissions', 'export', '-db', site.db], { encoding: 'utf8' });
+  const [head, ...rows] = csv.trim().split('\n');
+  const cols = head.split(',');
+  return rows.map((r) => Object.fromEntries(r.split(',').map((v, i) => [cols[i], v])));
+}
+
+export async function launch() {
+  const { chromium: pw } = await import('playwright-core');
+  return pw.launch({ executablePath: chromium, args: browserArgs });
+}
