@@ -56,9 +56,9 @@ bench:
 	$(GO) test -run='^$$' -bench=. -benchmem -cpu=1,2 -count=5 ./generator/internal/site/
 	$(GO) test -run='^$$' -bench=Receive -benchtime=2000x -count=5 ./generator/internal/receiver/
 
-## receive: build, then run the form receiver on 127.0.0.1:8081 storing in submissions.db
+## receive: build, then serve public/ and the form receiver on http://127.0.0.1:8081, storing in submissions.db
 receive: build
-	$(BCS) receive -allow-origin http://localhost:1313 -allow-origin http://127.0.0.1:1313
+	$(BCS) receive -site public
 
 clean:
 	rm -rf public .public.*

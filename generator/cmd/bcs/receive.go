@@ -35,6 +35,7 @@ func cmdReceive(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	per := fl.Duration("rate", 20*time.Second, "after the burst, one post per client per this long (0: no limit)")
 	burst := fl.Int("burst", 5, "posts a client may send at once")
 	trustProxy := fl.Bool("trust-proxy", false, "take the client address from X-Forwarded-For (only behind your own proxy)")
+	siteDir := fl.String("site", "", "also serve this built site (public/) on the same address, to try the whole flow locally")
 	if err := fl.Parse(args); err != nil {
 		return errUsage
 	}
@@ -47,18 +48,33 @@ func cmdReceive(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		return err
 	}
 	defer store.Close()
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		return err
+	}
+	defer ln.Close()
+	if *siteDir != "" {
+		origins = append(origins, "http://"+ln.Addr().String())
+	}
 	log := slog.New(slog.NewTextHandler(stderr, nil))
 	h, err := receiver.New(receiver.Config{Forms: *forms, Store: store, AllowOrigins: origins, MaxBody: *maxBody,
 		RatePer: *per, RateBurst: *burst, TrustProxy: *trustProxy, Log: log})
 	if err != nil {
 		return err
 	}
-	ln, err := net.Listen("tcp", *addr)
-	if err != nil {
-		return err
-	}
 	mux := http.NewServeMux()
-	mux.Handle("/", h)
+	for _, p := range h.Paths() {
+		mux.Handle(p, h)
+	}
+	if *siteDir != "" {
+		files := http.FileServer(http.Dir(*siteDir))
+		mux.Handle("/", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Cache-Control", "no-store")
+			files.ServeHTTP(w, r)
+		}))
+	} else {
+		mux.Handle("/", h) // answers 404 for anything but the forms
+	}
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		if err := store.Check(r.Context()); err != nil {
 			http.Error(w, "database: "+err.Error(), http.StatusServiceUnavailable)
@@ -69,6 +85,9 @@ func cmdReceive(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 30 * time.Second,
 		WriteTimeout: 30 * time.Second, IdleTimeout: 2 * time.Minute, MaxHeaderBytes: 16 << 10}
 	fmt.Fprintf(stdout, "bcs receive: listening on http://%s for %s, storing in %s\n", ln.Addr(), strings.Join(h.Paths(), ", "), *dbPath)
+	if *siteDir != "" {
+		fmt.Fprintf(stdout, "bcs receive: serving %s too: open http://%s/contact/\n", *siteDir, ln.Addr())
+	}
 	done := make(chan error, 1)
 	go func() { done <- srv.Serve(ln) }()
 	select {
