@@ -135,3 +135,21 @@ func TestDuplicateFAQID(t *testing.T) {
 		t.Errorf("err = %v\nwant %s", err, want)
 	}
 }
+
+// TestRealFAQHubListsEveryQuestion: every question on the site is on /faqs/,
+// linked to its page.
+func TestRealFAQHubListsEveryQuestion(t *testing.T) {
+	s := realSite(t)
+	n := 0
+	for _, p := range s.Pages {
+		for _, sec := range p.Front.Sections {
+			for _, f := range sec.FAQs {
+				contains(t, s, "faqs/index.html", `href="`+p.URL+"#"+f.ID+`"`)
+				n++
+			}
+		}
+	}
+	if n < 10 {
+		t.Errorf("only %d questions on the site", n)
+	}
+}
