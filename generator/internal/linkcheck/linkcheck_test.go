@@ -1,6 +1,7 @@
 package linkcheck
 
 import (
+	"fmt"
 	"reflect"
 	"testing"
 )
@@ -25,5 +26,47 @@ func TestCheck(t *testing.T) {
 	}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("Check:\n got %+v\nwant %+v", got, want)
+	}
+}
+
+// TestIndexIncremental: after each update, the broken links are exactly
+// those a whole check of the same files finds, and only the affected pages
+// are checked again.
+func TestIndexIncremental(t *testing.T) {
+	files := map[string][]byte{
+		"index.html":   []byte(`<a href="/a/#x">a</a><a href="/b">b</a>`),
+		"a/index.html": []byte(`<h2 id="x">X</h2><a href="#y">self</a><p id="y"></p>`),
+		"c/index.html": []byte(`<a href="/">home</a>`),
+	}
+	x := NewIndex()
+	x.Update(files)
+	steps := []struct {
+		name    string
+		changed map[string][]byte
+		checked int
+	}{
+		{"add the missing page", map[string][]byte{"b/index.html": []byte(`<p>b</p>`)}, 2},
+		{"drop an anchor others use", map[string][]byte{"a/index.html": []byte(`<h2 id="z">Z</h2>`)}, 2},
+		{"remove a page", map[string][]byte{"b/index.html": nil}, 1},
+		{"edit a page nobody links to", map[string][]byte{"c/index.html": []byte(`<a href="/nowhere/">x</a>`)}, 1},
+		{"fix everything", map[string][]byte{"a/index.html": []byte(`<h2 id="x">X</h2>`), "b/index.html": []byte(`b`), "c/index.html": []byte(`c`)}, 4},
+	}
+	for _, s := range steps {
+		for k, v := range s.changed {
+			if v == nil {
+				delete(files, k)
+			} else {
+				files[k] = v
+			}
+		}
+		if n := x.Update(s.changed); n != s.checked {
+			t.Errorf("%s: checked %d pages, want %d", s.name, n, s.checked)
+		}
+		if got, want := fmt.Sprint(x.Broken()), fmt.Sprint(Check(files)); got != want {
+			t.Errorf("%s: incremental %s\nwhole %s", s.name, got, want)
+		}
+	}
+	if b := x.Broken(); len(b) != 0 {
+		t.Errorf("still broken: %v", b)
 	}
 }
