@@ -30,8 +30,9 @@ const Bundle = "site.css"
 
 // Set is the built assets.
 type Set struct {
-	Files map[string][]byte // output path (under the site root) -> content
-	urls  map[string]string // logical name -> site URL
+	Files  map[string][]byte // output path (under the site root) -> content
+	urls   map[string]string // logical name -> site URL
+	hashed bool
 }
 
 // URL returns the hashed URL of the asset with the given logical name.
@@ -51,12 +52,15 @@ func (s *Set) Names() []string {
 // Build reads every file in fsys (the assets/ directory) and returns the
 // output set. dir is the directory's name for errors; extraCSS is appended to
 // the stylesheet bundle.
-func Build(fsys fs.FS, dir string, extraCSS []byte) (*Set, error) {
+//
+// With hashed false (the preview server), names stay as they are, so an edit
+// to a stylesheet changes that file only and never the pages that link it.
+func Build(fsys fs.FS, dir string, extraCSS []byte, hashed bool) (*Set, error) {
 	m := minify.New()
 	m.AddFunc("text/css", css.Minify)
 	m.AddFunc("text/javascript", js.Minify)
 	m.AddFunc("image/svg+xml", svg.Minify)
-	set := &Set{Files: map[string][]byte{}, urls: map[string]string{}}
+	set := &Set{Files: map[string][]byte{}, urls: map[string]string{}, hashed: hashed}
 	var bundle bytes.Buffer
 	var errs diag.List
 	err := fs.WalkDir(fsys, ".", func(name string, d fs.DirEntry, err error) error {
@@ -95,7 +99,9 @@ func Build(fsys fs.FS, dir string, extraCSS []byte) (*Set, error) {
 	if len(errs) > 0 {
 		return nil, errs
 	}
-	extra, err := m.Bytes("text/css", extraCSS)
+	// The minifier may write into its input: give it a copy, since the
+	// caller keeps extraCSS for the next build.
+	extra, err := m.Bytes("text/css", bytes.Clone(extraCSS))
 	if err != nil {
 		return nil, fmt.Errorf("minifying highlight CSS: %w", err)
 	}
@@ -107,9 +113,12 @@ func Build(fsys fs.FS, dir string, extraCSS []byte) (*Set, error) {
 
 // add stores content under a hashed name: "js/x.js" -> "assets/js/x.<hash>.js".
 func (s *Set) add(name string, content []byte) {
-	sum := sha256.Sum256(content)
-	ext := path.Ext(name)
-	hashed := "assets/" + strings.TrimSuffix(name, ext) + "." + hex.EncodeToString(sum[:5]) + ext
+	hashed := "assets/" + name
+	if s.hashed {
+		sum := sha256.Sum256(content)
+		ext := path.Ext(name)
+		hashed = "assets/" + strings.TrimSuffix(name, ext) + "." + hex.EncodeToString(sum[:5]) + ext
+	}
 	s.Files[hashed] = content
 	s.urls[name] = "/" + hashed
 }

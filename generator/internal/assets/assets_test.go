@@ -14,7 +14,7 @@ func TestBuild(t *testing.T) {
 		"favicon.svg": {Data: []byte(`<svg xmlns="http://www.w3.org/2000/svg">  <rect width="1" height="1"/>  </svg>`)},
 		".DS_Store":   {Data: []byte("junk")},
 	}
-	s, err := Build(fsys, "assets", []byte(".chroma { color: blue; }"))
+	s, err := Build(fsys, "assets", []byte(".chroma { color: blue; }"), true)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -41,8 +41,21 @@ func TestBuild(t *testing.T) {
 	}
 	// The hash follows the content.
 	fsys["js/app.js"] = &fstest.MapFile{Data: []byte("function hello(){return 2}")}
-	s2, _ := Build(fsys, "assets", nil)
+	s2, _ := Build(fsys, "assets", nil, true)
 	if js2, _ := s2.URL("js/app.js"); js2 == js {
 		t.Error("changed content kept the same hashed name")
+	}
+}
+
+func TestUnhashedNamesForPreview(t *testing.T) {
+	fsys := fstest.MapFS{"css/a.css": {Data: []byte("a{color:red}")}, "js/x.js": {Data: []byte("var x = 1;")}}
+	s, err := Build(fsys, "assets", nil, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, want := range map[string]string{"site.css": "/assets/site.css", "js/x.js": "/assets/js/x.js"} {
+		if u, _ := s.URL(name); u != want {
+			t.Errorf("URL(%s) = %s, want %s", name, u, want)
+		}
 	}
 }

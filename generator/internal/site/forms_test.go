@@ -115,7 +115,7 @@ func TestFAQHub(t *testing.T) {
 		"content/guide/one.md":   strings.NewReplacer("%s", "One").Replace(faqPage[:strings.Index(faqPage, "      - question: Who")]) + "---\n",
 		"content/guide/two.md":   "---\ntitle: Two\ndescription: d\nsections:\n  - heading: More\n    faqs:\n      - question: Who does it?\n        answer: A **pharmacist**.\n---\n",
 		"content/faqs.md":        "---\ntitle: FAQs\ndescription: d\nlayout: faqs\n---\n",
-		"templates/faqs.html":    `{{define "main"}}<h1>{{.Title}}</h1>{{range faqHub}}<h2 id="{{.ID}}">{{.Title}}</h2>{{range .Pages}}<h3>{{.Title}}</h3>{{range .FAQs}}<a id="{{.ID}}" href="{{.URL}}">{{.Question}}</a>{{.Answer}}{{end}}{{end}}{{end}}{{end}}`,
+		"templates/faqs.html":    `{{define "main"}}<h1>{{.Title}}</h1>{{range .FAQHub}}<h2 id="{{.ID}}">{{.Title}}</h2>{{range .Pages}}<h3>{{.Title}}</h3>{{range .FAQs}}<a id="{{.ID}}" href="{{.URL}}">{{.Question}}</a>{{.Answer}}{{end}}{{end}}{{end}}{{end}}`,
 		"templates/cluster.html": `{{define "main"}}<h1>{{.Title}}</h1>{{range .Sections}}{{range .FAQs}}<details id="{{.ID}}"><summary>{{.Question}}</summary>{{.Answer}}</details>{{end}}{{end}}{{end}}`,
 	}))
 	contains(t, s, "faqs/index.html",

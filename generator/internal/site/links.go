@@ -11,18 +11,18 @@ import (
 	"github.com/bcs/publish/generator/internal/page"
 )
 
-// checkLinks runs the link checker over the built files and reports each
-// broken link at the place the user wrote it: the line of the page's source
-// that contains it, or, for a link that comes from a template or the menus,
-// once for all the pages that show it.
-func checkLinks(files map[string][]byte, pages []*page.Page) error {
+// reportBroken reports each broken link the link checker found at the place
+// the user wrote it: the line of the page's source that contains it, or, for
+// a link that comes from a template or the menus, once for all the pages that
+// show it.
+func reportBroken(broken []linkcheck.Broken, pages []*page.Page) error {
 	byOut := map[string]*page.Page{}
 	for _, p := range pages {
 		byOut[p.OutPath()] = p
 	}
 	var errs diag.List
 	shared := map[string][]string{} // "href\x00reason" -> pages
-	for _, b := range linkcheck.Check(files) {
+	for _, b := range broken {
 		p := byOut[b.Page]
 		if p == nil { // an alias page or another generated file
 			shared[b.Href+"\x00"+b.Reason] = append(shared[b.Href+"\x00"+b.Reason], "/"+b.Page)

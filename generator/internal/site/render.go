@@ -24,7 +24,7 @@ type renderer struct {
 	pages      []*page.Page              // every published page
 	forms      map[*page.Page]*form.Form // the pages with a form, and their forms
 	csp        string                    // the Content-Security-Policy every page satisfies
-	faqs       faqHub
+	faqs       *faqHub
 }
 
 // funcs are the functions templates may call.
@@ -36,18 +36,22 @@ func (r *renderer) funcs() template.FuncMap {
 		"absURL": func(p string) string { return r.site.AbsURL(p) },
 		// menu pairs a list of links with a class for partials/menu.html.
 		"menu": func(class string, items []Link) MenuView { return MenuView{Class: class, Items: items} },
-		// faqHub returns every FAQ of the site, grouped by cluster.
-		"faqHub": func() []FAQGroup { return r.faqs.get(r, r.pages) },
 	}
 }
 
-// renderAll renders every page in parallel; the result is in page order.
-func (r *renderer) renderAll(ctx context.Context, pages []*page.Page) ([][]byte, error) {
-	out := make([][]byte, len(pages))
+// rendered is one page's HTML and what it read besides its own page.
+type rendered struct {
+	html []byte
+	hub  bool // it showed the FAQ hub
+}
+
+// renderAll renders pages in parallel; the result is in page order.
+func (r *renderer) renderAll(ctx context.Context, pages []*page.Page) ([]rendered, error) {
+	out := make([]rendered, len(pages))
 	var c diag.Collector
 	err := parallel(ctx, len(pages), func(i int) error {
-		b, err := r.render(pages[i])
-		out[i] = b
+		var err error
+		out[i], err = r.render(pages[i])
 		return c.Add(err)
 	})
 	if err != nil {
@@ -57,19 +61,20 @@ func (r *renderer) renderAll(ctx context.Context, pages []*page.Page) ([][]byte,
 }
 
 // render renders one page through its template.
-func (r *renderer) render(p *page.Page) ([]byte, error) {
+func (r *renderer) render(p *page.Page) (rendered, error) {
 	name := string(p.Kind)
 	if p.Front.Layout != "" {
 		name = p.Front.Layout
 		if !r.templates.Has(name) {
-			return nil, diag.Errorf(p.Doc.Pos("$.layout"), "no template %s/%s.html for layout %q (templates: %v)", TemplatesDir, name, name, r.templates.Names())
+			return rendered{}, diag.Errorf(p.Doc.Pos("$.layout"), "no template %s/%s.html for layout %q (templates: %v)", TemplatesDir, name, name, r.templates.Names())
 		}
 	} else if !r.templates.Has(name) {
-		return nil, diag.Errorf(diag.Pos{File: p.File}, "missing template %s/%s.html for %s pages", TemplatesDir, name, p.Kind)
+		return rendered{}, diag.Errorf(diag.Pos{File: p.File}, "missing template %s/%s.html for %s pages", TemplatesDir, name, p.Kind)
 	}
 	v, err := r.view(p)
 	if err != nil {
-		return nil, err
+		return rendered{}, err
 	}
-	return r.templates.Execute(name, v)
+	html, err := r.templates.Execute(name, v)
+	return rendered{html: html, hub: v.usedHub}, err
 }

@@ -10,18 +10,14 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"path"
 	"runtime"
-	"strings"
 	"sync"
 	"time"
 
-	"github.com/bcs/publish/generator/internal/assets"
 	"github.com/bcs/publish/generator/internal/config"
 	"github.com/bcs/publish/generator/internal/diag"
 	"github.com/bcs/publish/generator/internal/icb"
 	"github.com/bcs/publish/generator/internal/indicator"
-	"github.com/bcs/publish/generator/internal/layout"
 	"github.com/bcs/publish/generator/internal/markdown"
 	"github.com/bcs/publish/generator/internal/page"
 )
@@ -38,9 +34,10 @@ const (
 
 // Options control one build.
 type Options struct {
-	Drafts bool      // include pages with draft: true
-	Future bool      // include pages dated after Now
-	Now    time.Time // the moment that decides what is "future"
+	Drafts  bool      // include pages with draft: true
+	Future  bool      // include pages dated after Now
+	Now     time.Time // the moment that decides what is "future"
+	Preview bool      // asset names without content hashes, so a stylesheet edit changes that file only
 }
 
 // Site is a built website.
@@ -53,64 +50,11 @@ type Site struct {
 // as a diag.List holding every problem found; other errors are failures of
 // the machine (I/O) or bugs.
 func Build(ctx context.Context, root fs.FS, opt Options) (*Site, error) {
-	in, err := load(root)
+	res, err := NewBuilder(root, opt).Update(ctx, nil)
 	if err != nil {
 		return nil, err
 	}
-	pages, err := parsePages(ctx, root, in.contentFiles)
-	if err != nil {
-		return nil, err
-	}
-	pages = visible(pages, opt)
-	if err := page.Link(pages); err != nil {
-		return nil, err
-	}
-	forms, err := resolveForms(pages, formLists(in.icbs))
-	if err != nil {
-		return nil, err
-	}
-	r := &renderer{site: in.settings, indicators: in.indicators, md: in.md, pages: pages, forms: forms, csp: contentSecurityPolicy(formOrigins(forms))}
-	if r.assets, err = assets.Build(sub(root, AssetsDir), AssetsDir, in.highlightCSS); err != nil {
-		return nil, err
-	}
-	if r.templates, err = layout.Load(sub(root, TemplatesDir), TemplatesDir, r.funcs()); err != nil {
-		return nil, err
-	}
-	files := map[string][]byte{}
-	for name, b := range r.assets.Files {
-		files[name] = b
-	}
-	for _, name := range in.staticFiles {
-		b, err := fs.ReadFile(root, path.Join(ContentDir, name))
-		if err != nil {
-			return nil, err
-		}
-		files[name] = b
-	}
-	rendered, err := r.renderAll(ctx, pages)
-	if err != nil {
-		return nil, err
-	}
-	for i, p := range pages {
-		if f := forms[p]; f != nil {
-			var export []byte
-			if rendered[i], export, err = r.finishForm(p, f, rendered[i]); err != nil {
-				return nil, err
-			}
-			files[exportPath(f)] = export
-		}
-		files[p.OutPath()] = rendered[i]
-		for _, a := range p.Front.Aliases {
-			files[page.OutPath(a)] = redirectPage(in.settings, p.URL)
-		}
-	}
-	files["sitemap.xml"] = sitemap(in.settings, pages)
-	files["robots.txt"] = robots(in.settings)
-	files["_headers"] = headers(r.csp)
-	if err := checkLinks(files, pages); err != nil {
-		return nil, err
-	}
-	return &Site{Files: files, Pages: pages}, nil
+	return &Site{Files: res.Files, Pages: res.Pages}, nil
 }
 
 // inputs are the project-wide files every page depends on.
@@ -120,11 +64,11 @@ type inputs struct {
 	icbs         *icb.Set
 	md           *markdown.Converter
 	highlightCSS []byte
-	contentFiles []string // .md files under content/, slash paths relative to content/
-	staticFiles  []string // other files under content/, copied as they are
 }
 
-func load(root fs.FS) (*inputs, error) {
+// loadInputs reads the settings, the indicators and the ICBs, and makes the
+// highlighting stylesheet.
+func loadInputs(root fs.FS) (*inputs, error) {
 	in := &inputs{md: markdown.New()}
 	var c diag.Collector
 	src, err := fs.ReadFile(root, SettingsFile)
@@ -157,58 +101,7 @@ func load(root fs.FS) (*inputs, error) {
 			c.Add(diag.Errorf(diag.Pos{File: SettingsFile}, "highlight_style: %v", err))
 		}
 	}
-	err = fs.WalkDir(root, ContentDir, func(name string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		rel := strings.TrimPrefix(strings.TrimPrefix(name, ContentDir), "/")
-		switch {
-		case d.IsDir() || name == SettingsFile:
-		case strings.HasPrefix(d.Name(), ".") || strings.HasSuffix(d.Name(), "~"):
-			// editor and system files
-		case strings.HasSuffix(name, ".md"):
-			in.contentFiles = append(in.contentFiles, rel)
-		default:
-			in.staticFiles = append(in.staticFiles, rel)
-		}
-		return nil
-	})
-	if err != nil {
-		return nil, diag.Errorf(diag.Pos{File: ContentDir}, "cannot read the content: %v", unwrapPath(err))
-	}
 	return in, c.List().Err()
-}
-
-// parsePages parses every content file in parallel; the result is in the
-// order of names.
-func parsePages(ctx context.Context, root fs.FS, names []string) ([]*page.Page, error) {
-	pages := make([]*page.Page, len(names))
-	var c diag.Collector
-	err := parallel(ctx, len(names), func(i int) error {
-		file := path.Join(ContentDir, names[i])
-		src, err := fs.ReadFile(root, file)
-		if err != nil {
-			return err
-		}
-		p, err := page.Parse(file, names[i], src)
-		pages[i] = p
-		return c.Add(err)
-	})
-	if err != nil {
-		return nil, err
-	}
-	return pages, c.List().Err()
-}
-
-// visible drops drafts and future pages unless opt asks for them.
-func visible(pages []*page.Page, opt Options) []*page.Page {
-	var out []*page.Page
-	for _, p := range pages {
-		if !p.Hidden(opt.Now, opt.Drafts, opt.Future) {
-			out = append(out, p)
-		}
-	}
-	return out
 }
 
 // parallel runs f(0..n-1) on all cores and returns the first non-nil error.

@@ -40,6 +40,17 @@ type View struct {
 	NoIndex     bool
 	CSP         string    // the Content-Security-Policy the page satisfies
 	Form        *FormView // the page's form, or nil
+
+	r       *renderer
+	usedHub bool
+}
+
+// FAQHub returns every FAQ of the site, grouped by cluster, for the FAQ hub
+// page ({{range .FAQHub}}). The page is then rendered again whenever any
+// question changes.
+func (v *View) FAQHub() []FAQGroup {
+	v.usedHub = true
+	return v.r.faqs.get(v.r, v.r.pages)
 }
 
 // FormView places a page's form: Summary (the error summary, empty until a
@@ -140,6 +151,7 @@ func (r *renderer) view(p *page.Page) (*View, error) {
 		Content:     body,
 		NoIndex:     p.Front.NoIndex || p.Kind == page.NotFound,
 		CSP:         r.csp,
+		r:           r,
 	}
 	if f != nil {
 		v.Form = &FormView{Summary: form.SummaryMarker, HTML: form.FormMarker}

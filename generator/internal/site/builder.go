@@ -1,0 +1,552 @@
+package site
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"maps"
+	"path"
+	"slices"
+	"strings"
+
+	"github.com/bcs/publish/generator/internal/assets"
+	"github.com/bcs/publish/generator/internal/diag"
+	"github.com/bcs/publish/generator/internal/layout"
+	"github.com/bcs/publish/generator/internal/linkcheck"
+	"github.com/bcs/publish/generator/internal/page"
+)
+
+// Builder builds the site and keeps what it built, so that after a change
+// it redoes only what the change affects. The first Update builds
+// everything; `bcs build` makes exactly that one call, and the preview
+// server then calls Update with the files its watcher saw change.
+//
+// What a change affects (the dependency graph, kept explicit here):
+//   - a page's body: that page; the pages whose links into it are checked again.
+//   - a page's navigation facts (title, URL, weight, visibility, ...): also its
+//     parent, the parent's other children, and everything below it (their
+//     breadcrumbs name it), before and after the change; the sitemap; the FAQ hub.
+//   - a page's FAQs: also every page that showed the FAQ hub.
+//   - a page template: the pages rendered with it; base.html or a partial: all.
+//   - an asset: that asset (with hashed names, every page, since the URL moved).
+//   - site.yaml, indicators, ICBs: everything.
+//
+// A Builder is not safe for concurrent use. A failed Update keeps what it
+// was asked to do and does it again, with the next changes, on the next call.
+type Builder struct {
+	root fs.FS
+	opt  Options
+
+	in       *inputs
+	r        *renderer
+	sources  map[string]*page.Page // content rel -> parsed page, drafts and future ones included
+	static   map[string]bool       // content rel of files copied as they are
+	pages    []*page.Page          // the published pages, linked, sorted by Rel
+	outs     map[string]*pageOut   // page rel -> what rendering it produced
+	files    map[string][]byte
+	links    *linkcheck.Index
+	pending  map[string]bool // paths asked for and not yet done
+	unsynced map[string]bool // output paths the link index saw in a failed update
+	built    bool            // the first whole build has succeeded
+}
+
+// pageOut is what one page's render produced and what it read.
+type pageOut struct {
+	paths []string // output files: the page, its alias redirects, its form export
+	hub   bool     // it showed the FAQ hub
+}
+
+// Stats counts the work an Update did.
+type Stats struct {
+	Parsed   int // content files parsed
+	Rendered int // pages rendered
+	Checked  int // pages whose links were checked
+
+	RenderedPages []string // the pages rendered (paths under content/), sorted
+}
+
+// Result is the site after an Update.
+type Result struct {
+	Files   map[string][]byte // every output file; never modified afterwards
+	Pages   []*page.Page
+	Changed []string // output paths added, changed or removed by this update, sorted
+	Stats   Stats
+}
+
+// NewBuilder returns a Builder for the project in root.
+func NewBuilder(root fs.FS, opt Options) *Builder {
+	return &Builder{root: root, opt: opt, sources: map[string]*page.Page{}, static: map[string]bool{},
+		outs: map[string]*pageOut{}, files: map[string][]byte{}, links: linkcheck.NewIndex(), pending: map[string]bool{}, unsynced: map[string]bool{}}
+}
+
+// Update brings the site up to date after changes to the given project
+// paths (slash-separated, relative to the root, e.g. content/a.md). The
+// first call builds everything whatever it is given.
+func (b *Builder) Update(ctx context.Context, changed []string) (*Result, error) {
+	for _, c := range changed {
+		b.pending[path.Clean(c)] = true
+	}
+	res, err := b.update(ctx)
+	if err != nil {
+		return nil, err
+	}
+	clear(b.pending)
+	b.built = true
+	return res, nil
+}
+
+// plan is what the pending paths ask for.
+type plan struct {
+	all       bool            // re-render every page
+	inputs    bool            // reload settings, indicators, ICBs
+	templates bool            // reload templates
+	assets    bool            // rebuild assets
+	layouts   map[string]bool // page templates edited
+	content   []string        // content paths to look at again
+}
+
+func (b *Builder) plan() plan {
+	p := plan{layouts: map[string]bool{}}
+	if !b.built {
+		return plan{all: true, inputs: true, templates: true, assets: true, content: []string{ContentDir}}
+	}
+	for f := range b.pending {
+		switch {
+		case f == SettingsFile || f == IndicatorsFile || f == ICBsFile:
+			p.inputs, p.all, p.assets = true, true, true // the highlight style lives in site.yaml
+		case under(f, TemplatesDir):
+			p.templates = true
+			name := strings.TrimSuffix(strings.TrimPrefix(f, TemplatesDir+"/"), ".html")
+			if name == "base" || strings.HasPrefix(name, "partials/") || f == TemplatesDir {
+				p.all = true
+			} else {
+				p.layouts[name] = true
+			}
+		case under(f, AssetsDir):
+			p.assets = true
+		case under(f, ContentDir):
+			p.content = append(p.content, f)
+		}
+	}
+	slices.Sort(p.content)
+	return p
+}
+
+func under(f, dir string) bool { return f == dir || strings.HasPrefix(f, dir+"/") }
+
+func (b *Builder) update(ctx context.Context) (_ *Result, err error) {
+	// An update that fails leaves the Builder as it was before it.
+	in, r, sources, static := b.in, b.r, b.sources, b.static
+	var savedRenderer renderer
+	if r != nil {
+		savedRenderer = *r
+	}
+	b.sources, b.static = maps.Clone(sources), maps.Clone(static)
+	defer func() {
+		if err != nil {
+			b.in, b.r, b.sources, b.static = in, r, sources, static
+			if r != nil {
+				*r = savedRenderer
+			}
+		}
+	}()
+	p := b.plan()
+	var st Stats
+	if p.inputs {
+		in, err := loadInputs(b.root)
+		if err != nil {
+			return nil, err
+		}
+		b.in = in
+		b.r = &renderer{site: in.settings, indicators: in.indicators, md: in.md}
+		p.templates = true // the template functions belong to the renderer
+	}
+
+	// Content: parse what changed; remember each page's neighbourhood as
+	// it was, for the pages that must show the change.
+	before := map[string]*page.Page{}
+	changedPages, staticChanged, err := b.readContent(ctx, p.content, before, &st)
+	if err != nil {
+		return nil, err
+	}
+	oldAround := map[string]bool{}
+	for rel := range changedPages {
+		if o := before[rel]; o != nil && b.published(o) {
+			around(o, oldAround)
+		}
+	}
+	var pages []*page.Page
+	for _, rel := range slices.Sorted(maps.Keys(b.sources)) {
+		if pg := b.sources[rel]; b.published(pg) {
+			pages = append(pages, pg)
+		}
+	}
+	if err := page.Link(pages); err != nil {
+		return nil, err
+	}
+	forms, err := resolveForms(pages, formLists(b.in.icbs))
+	if err != nil {
+		return nil, err
+	}
+
+	// Assets and templates.
+	r = b.r
+	oldURLs := map[string]string{}
+	if r.assets != nil {
+		for _, n := range r.assets.Names() {
+			oldURLs[n], _ = r.assets.URL(n)
+		}
+	}
+	var newAssets *assets.Set
+	if p.assets {
+		if newAssets, err = assets.Build(sub(b.root, AssetsDir), AssetsDir, b.in.highlightCSS, !b.opt.Preview); err != nil {
+			return nil, err
+		}
+		for _, n := range newAssets.Names() {
+			if u, _ := newAssets.URL(n); u != oldURLs[n] {
+				p.all = true // a page links an asset by a URL that moved
+			}
+		}
+		r.assets = newAssets
+	}
+	r.pages, r.forms, r.csp, r.faqs = pages, forms, contentSecurityPolicy(formOrigins(forms)), &faqHub{}
+	if p.templates {
+		if r.templates, err = layout.Load(sub(b.root, TemplatesDir), TemplatesDir, r.funcs()); err != nil {
+			return nil, err
+		}
+	}
+
+	// Decide what to render.
+	render := map[string]bool{}
+	structural, hubStale := !b.built, !b.built
+	for rel, n := range changedPages {
+		o := before[rel]
+		if n != nil && b.published(n) {
+			render[rel] = true
+		}
+		if navFacts(o, b) != navFacts(n, b) {
+			structural, hubStale = true, true
+			for x := range oldAround {
+				render[x] = true
+			}
+			if n != nil && b.published(n) {
+				around(n, render)
+			}
+		}
+		if faqFacts(o) != faqFacts(n) {
+			hubStale = true
+		}
+	}
+	for _, pg := range pages {
+		out := b.outs[pg.Rel]
+		switch {
+		case p.all, out == nil, p.layouts[templateName(pg)], hubStale && out.hub:
+			render[pg.Rel] = true
+		}
+	}
+	for x := range render {
+		if src := b.sources[x]; src == nil || !b.published(src) {
+			delete(render, x)
+		}
+	}
+
+	// Render, and put together the files that change.
+	todo := make([]*page.Page, 0, len(render))
+	for _, pg := range pages {
+		if render[pg.Rel] {
+			todo = append(todo, pg)
+		}
+	}
+	rendered, err := r.renderAll(ctx, todo)
+	if err != nil {
+		return nil, err
+	}
+	st.Rendered = len(todo)
+	for _, pg := range todo {
+		st.RenderedPages = append(st.RenderedPages, pg.Rel)
+	}
+	changed := map[string][]byte{} // output path -> new content; nil: removed
+	outs := map[string]*pageOut{}
+	for i, pg := range todo {
+		out := &pageOut{hub: rendered[i].hub}
+		html := rendered[i].html
+		if f := forms[pg]; f != nil {
+			var export []byte
+			if html, export, err = r.finishForm(pg, f, html); err != nil {
+				return nil, err
+			}
+			changed[exportPath(f)] = export
+			out.paths = append(out.paths, exportPath(f))
+		}
+		changed[pg.OutPath()] = html
+		out.paths = append(out.paths, pg.OutPath())
+		for _, a := range pg.Front.Aliases {
+			changed[page.OutPath(a)] = redirectPage(b.in.settings, pg.URL)
+			out.paths = append(out.paths, page.OutPath(a))
+		}
+		outs[pg.Rel] = out
+	}
+	published := map[string]bool{}
+	for _, pg := range pages {
+		published[pg.Rel] = true
+	}
+	for rel, out := range b.outs {
+		if !published[rel] || outs[rel] != nil {
+			for _, f := range out.paths {
+				if _, still := changed[f]; !still {
+					changed[f] = nil
+				}
+			}
+		}
+	}
+	if newAssets != nil {
+		for f := range b.files {
+			if strings.HasPrefix(f, AssetsDir+"/") {
+				if _, ok := newAssets.Files[f]; !ok {
+					changed[f] = nil
+				}
+			}
+		}
+		for f, data := range newAssets.Files {
+			changed[f] = data
+		}
+	}
+	for rel := range staticChanged {
+		if b.static[rel] {
+			data, err := fs.ReadFile(b.root, path.Join(ContentDir, rel))
+			if err != nil {
+				return nil, err
+			}
+			changed[rel] = data
+		} else {
+			changed[rel] = nil
+		}
+	}
+	if structural || p.inputs {
+		changed["sitemap.xml"] = sitemap(b.in.settings, pages)
+		changed["robots.txt"] = robots(b.in.settings)
+	}
+	changed["_headers"] = headers(r.csp)
+	// Keep only real changes: the preview reloads the pages that did change.
+	for f, data := range changed {
+		if old, had := b.files[f]; (data == nil && !had) || (data != nil && had && string(old) == string(data)) {
+			delete(changed, f)
+		}
+	}
+
+	// Links: check the changed pages and the pages that link to them (and
+	// put back what a failed update showed the index).
+	sync := maps.Clone(changed)
+	for f := range b.unsynced {
+		if _, ok := sync[f]; !ok {
+			sync[f] = b.files[f]
+		}
+	}
+	st.Checked = b.links.Update(sync)
+	if err := reportBroken(b.links.Broken(), pages); err != nil {
+		for f := range changed {
+			b.unsynced[f] = true
+		}
+		return nil, err
+	}
+	clear(b.unsynced)
+
+	// Commit.
+	files := maps.Clone(b.files)
+	for f, data := range changed {
+		if data == nil {
+			delete(files, f)
+		} else {
+			files[f] = data
+		}
+	}
+	for rel := range b.outs {
+		if !published[rel] {
+			delete(b.outs, rel)
+		}
+	}
+	maps.Copy(b.outs, outs)
+	b.files, b.pages = files, pages
+	return &Result{Files: files, Pages: pages, Changed: slices.Sorted(maps.Keys(changed)), Stats: st}, nil
+}
+
+// published reports whether a page is in this build (drafts and future
+// pages only when the options ask for them).
+func (b *Builder) published(p *page.Page) bool {
+	return p != nil && !p.Hidden(b.opt.Now, b.opt.Drafts, b.opt.Future)
+}
+
+// readContent looks again at the given content paths (files or folders,
+// present or gone): it parses Markdown in parallel and records copied files.
+// It returns the pages that changed (nil: gone) with their previous version
+// in before, and the copied files that changed.
+func (b *Builder) readContent(ctx context.Context, paths []string, before map[string]*page.Page, st *Stats) (map[string]*page.Page, map[string]bool, error) {
+	var mds []string
+	staticChanged := map[string]bool{}
+	gone := func(rel string) {
+		for r, pg := range b.sources {
+			if r == rel || strings.HasPrefix(r, rel+"/") || rel == "" {
+				before[r] = pg
+				delete(b.sources, r)
+			}
+		}
+		for r := range b.static {
+			if r == rel || strings.HasPrefix(r, rel+"/") || rel == "" {
+				delete(b.static, r)
+				staticChanged[r] = true
+			}
+		}
+	}
+	for _, p := range paths {
+		rel := strings.TrimPrefix(strings.TrimPrefix(p, ContentDir), "/")
+		info, err := fs.Stat(b.root, p)
+		if errors.Is(err, fs.ErrNotExist) {
+			gone(rel)
+			continue
+		}
+		if err != nil {
+			return nil, nil, diag.Errorf(diag.Pos{File: p}, "cannot read: %v", unwrapPath(err))
+		}
+		if !info.IsDir() {
+			if skipFile(path.Base(p)) || p == SettingsFile {
+				continue
+			}
+			if strings.HasSuffix(p, ".md") {
+				mds = append(mds, rel)
+			} else {
+				b.static[rel] = true
+				staticChanged[rel] = true
+			}
+			continue
+		}
+		// A folder: everything below it is new, changed or gone.
+		seen := map[string]bool{}
+		err = fs.WalkDir(b.root, p, func(name string, d fs.DirEntry, err error) error {
+			if err != nil {
+				return err
+			}
+			r := strings.TrimPrefix(strings.TrimPrefix(name, ContentDir), "/")
+			switch {
+			case d.IsDir(), name == SettingsFile, skipFile(d.Name()):
+			case strings.HasSuffix(name, ".md"):
+				mds = append(mds, r)
+				seen[r] = true
+			default:
+				b.static[r] = true
+				staticChanged[r] = true
+				seen[r] = true
+			}
+			return nil
+		})
+		if err != nil {
+			return nil, nil, diag.Errorf(diag.Pos{File: p}, "cannot read the content: %v", unwrapPath(err))
+		}
+		for r, pg := range b.sources {
+			if (rel == "" || strings.HasPrefix(r, rel+"/")) && !seen[r] {
+				before[r] = pg
+				delete(b.sources, r)
+			}
+		}
+		for r := range b.static {
+			if (rel == "" || strings.HasPrefix(r, rel+"/")) && !seen[r] {
+				delete(b.static, r)
+				staticChanged[r] = true
+			}
+		}
+	}
+	slices.Sort(mds)
+	mds = slices.Compact(mds)
+	parsed := make([]*page.Page, len(mds))
+	var c diag.Collector
+	err := parallel(ctx, len(mds), func(i int) error {
+		file := path.Join(ContentDir, mds[i])
+		src, err := fs.ReadFile(b.root, file)
+		if err != nil {
+			return err
+		}
+		pg, err := page.Parse(file, mds[i], src)
+		parsed[i] = pg
+		return c.Add(err)
+	})
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := c.List().Err(); err != nil {
+		return nil, nil, err
+	}
+	st.Parsed = len(mds)
+	changed := map[string]*page.Page{}
+	for i, rel := range mds {
+		if _, ok := before[rel]; !ok {
+			before[rel] = b.sources[rel]
+		}
+		b.sources[rel] = parsed[i]
+		changed[rel] = parsed[i]
+	}
+	for rel := range before {
+		if _, ok := changed[rel]; !ok {
+			changed[rel] = nil
+		}
+	}
+	return changed, staticChanged, nil
+}
+
+// skipFile reports editor and system files that are never content.
+func skipFile(name string) bool {
+	return strings.HasPrefix(name, ".") || strings.HasPrefix(name, "#") || strings.HasSuffix(name, "~") ||
+		strings.HasSuffix(name, ".swp") || strings.HasSuffix(name, ".tmp") || name == "4913"
+}
+
+// around adds to set the pages whose output shows p's navigation facts: its
+// parent, its parent's children, and every page below it.
+func around(p *page.Page, set map[string]bool) {
+	set[p.Rel] = true
+	if p.Parent != nil {
+		set[p.Parent.Rel] = true
+		for _, c := range p.Parent.Children {
+			set[c.Rel] = true
+		}
+	}
+	var down func(*page.Page)
+	down = func(q *page.Page) {
+		for _, c := range q.Children {
+			set[c.Rel] = true
+			down(c)
+		}
+	}
+	down(p)
+}
+
+// navFacts is everything about a page that other pages show: when it
+// changes, the pages around it are rendered again.
+func navFacts(p *page.Page, b *Builder) string {
+	if p == nil || !b.published(p) {
+		return ""
+	}
+	f := p.Front
+	return fmt.Sprintf("%s|%s|%q|%q|%q|%q|%d|%v|%v|%v|%v|%q", p.Kind, p.URL, f.Title, f.LinkTitle, f.Description, f.Eyebrow,
+		f.Weight, p.Date, p.Lastmod, f.Draft, f.NoIndex, f.Aliases)
+}
+
+// faqFacts is what the FAQ hub shows of a page's questions.
+func faqFacts(p *page.Page) string {
+	if p == nil {
+		return ""
+	}
+	var b strings.Builder
+	for _, s := range p.Front.Sections {
+		for _, f := range s.FAQs {
+			fmt.Fprintf(&b, "%q %q %q\n", f.ID, f.Question, f.Answer)
+		}
+	}
+	return b.String()
+}
+
+// templateName is the template a page is rendered with.
+func templateName(p *page.Page) string {
+	if p.Front.Layout != "" {
+		return p.Front.Layout
+	}
+	return string(p.Kind)
+}

@@ -1,0 +1,137 @@
+package site
+
+import (
+	"bytes"
+	"context"
+	"maps"
+	"slices"
+	"strings"
+	"testing"
+	"testing/fstest"
+)
+
+// step is one edit to the project and what the builder must redo for it.
+type step struct {
+	name     string
+	edit     map[string]string // path -> new content; "" removes the file
+	rendered []string          // the pages (under content/) rendered again
+	changed  []string          // the output files that change
+	err      string            // the update fails with this error
+}
+
+// runSteps applies each edit, updates the builder, checks what it redid,
+// and checks that its output equals a fresh whole build of the same files.
+func runSteps(t *testing.T, fsys fstest.MapFS, opt Options, steps []step) {
+	t.Helper()
+	b := NewBuilder(fsys, opt)
+	if _, err := b.Update(context.Background(), nil); err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range steps {
+		var paths []string
+		for name, data := range s.edit {
+			if data == "" {
+				delete(fsys, name)
+			} else {
+				fsys[name] = &fstest.MapFile{Data: []byte(data)}
+			}
+			paths = append(paths, name)
+		}
+		res, err := b.Update(context.Background(), paths)
+		if s.err != "" {
+			if err == nil || !strings.Contains(err.Error(), s.err) {
+				t.Errorf("%s: error %v, want %q", s.name, err, s.err)
+			}
+			continue
+		}
+		if err != nil {
+			t.Errorf("%s: %v", s.name, err)
+			continue
+		}
+		if s.rendered != nil && !slices.Equal(res.Stats.RenderedPages, s.rendered) {
+			t.Errorf("%s: rendered %v, want %v", s.name, res.Stats.RenderedPages, s.rendered)
+		}
+		if s.changed != nil && !slices.Equal(res.Changed, s.changed) {
+			t.Errorf("%s: changed %v, want %v", s.name, res.Changed, s.changed)
+		}
+		whole, err := Build(context.Background(), fsys, opt)
+		if err != nil {
+			t.Fatalf("%s: whole build: %v", s.name, err)
+		}
+		if !maps.EqualFunc(res.Files, whole.Files, bytes.Equal) {
+			for name := range whole.Files {
+				if !bytes.Equal(res.Files[name], whole.Files[name]) {
+					t.Errorf("%s: %s differs from a whole build:\n%s\n---\n%s", s.name, name, res.Files[name], whole.Files[name])
+				}
+			}
+			for name := range res.Files {
+				if _, ok := whole.Files[name]; !ok {
+					t.Errorf("%s: %s left over", s.name, name)
+				}
+			}
+		}
+	}
+}
+
+const two = "---\ntitle: Two\ndescription: The second cluster page.\nweight: 2\n---\n## Details\n"
+
+func TestIncrementalRebuilds(t *testing.T) {
+	all := []string{"404.md", "_index.md", "guide/_index.md", "guide/one.md", "guide/two.md"}
+	runSteps(t, project(t, nil), Options{Now: now}, []step{
+		{name: "body edit", edit: map[string]string{"content/guide/two.md": two + "New words.\n"},
+			rendered: []string{"guide/two.md"}, changed: []string{"guide/two/index.html"}},
+		{name: "same bytes again", edit: map[string]string{"content/guide/two.md": two + "New words.\n"},
+			rendered: []string{"guide/two.md"}, changed: []string{}},
+		{name: "title edit shows on the pillar and the sibling", edit: map[string]string{"content/guide/two.md": strings.Replace(two, "title: Two", "title: Second", 1)},
+			rendered: []string{"guide/_index.md", "guide/one.md", "guide/two.md"}},
+		{name: "pillar title: home, and the breadcrumbs below it", edit: map[string]string{"content/guide/_index.md": "---\ntitle: The guide\ndescription: The pillar.\n---\n"},
+			rendered: []string{"_index.md", "guide/_index.md", "guide/one.md", "guide/two.md"}},
+		{name: "a page template", edit: map[string]string{"templates/cluster.html": `{{define "main"}}<h1>{{.Title}}!</h1>{{.Content}}{{range .Siblings}}<a href="{{.URL}}">{{.Title}}</a>{{end}}{{end}}`},
+			rendered: []string{"guide/one.md", "guide/two.md"}},
+		{name: "the base template", edit: map[string]string{"templates/base.html": `<!DOCTYPE html><html lang="en"><head><title>{{.HeadTitle}}</title><link rel="stylesheet" href="{{asset "site.css"}}"></head><body><main>{{block "main" .}}{{end}}</main></body></html>`},
+			rendered: all},
+		{name: "a stylesheet, hashed names: every page links the new name", edit: map[string]string{"assets/css/site.css": "body { color: navy; }"},
+			rendered: all},
+		{name: "a new page", edit: map[string]string{"content/guide/three.md": "---\ntitle: Three\ndescription: d\nweight: 3\n---\nSee [one](/guide/one/).\n"},
+			rendered: []string{"guide/_index.md", "guide/one.md", "guide/three.md", "guide/two.md"}},
+		{name: "removing a page others link to is an error", edit: map[string]string{"content/guide/two.md": ""},
+			err: "content/guide/one.md:6:11: broken link /guide/two/#details: no such page or file"},
+		{name: "fixing the link removes the page's output", edit: map[string]string{"content/guide/one.md": "---\ntitle: One\ndescription: The first cluster page.\nweight: 1\n---\nSee [three](/guide/three/).\n"},
+			rendered: []string{"guide/_index.md", "guide/one.md", "guide/three.md"}},
+		{name: "bad front matter fails and keeps the site", edit: map[string]string{"content/guide/three.md": "---\ntitle: [\n---\n"},
+			err: "content/guide/three.md:2"},
+		{name: "fixed with a new title: the neighbours follow", edit: map[string]string{"content/guide/three.md": "---\ntitle: Third\ndescription: d\nweight: 3\n---\n"},
+			rendered: []string{"guide/_index.md", "guide/one.md", "guide/three.md"}},
+		{name: "a draft leaves with the link to it", edit: map[string]string{"content/guide/three.md": "---\ntitle: Third\ndescription: d\ndraft: true\n---\n",
+			"content/guide/one.md": "---\ntitle: One\ndescription: The first cluster page.\nweight: 1\n---\nAlone.\n"},
+			rendered: []string{"guide/_index.md", "guide/one.md"}},
+		{name: "site settings: everything", edit: map[string]string{"content/site.yaml": "title: Renamed\nbase_url: https://example.org/\norganisation:\n  name: Test Org\n"},
+			rendered: []string{"404.md", "_index.md", "guide/_index.md", "guide/one.md"}},
+		{name: "a static file", edit: map[string]string{"content/files/leaflet.txt": "hello"},
+			rendered: []string{}, changed: []string{"files/leaflet.txt"}},
+		{name: "a folder goes", edit: map[string]string{"content/files/leaflet.txt": ""},
+			rendered: []string{}, changed: []string{"files/leaflet.txt"}},
+	})
+}
+
+func TestPreviewStylesheetEditChangesOnlyTheStylesheet(t *testing.T) {
+	runSteps(t, project(t, nil), Options{Now: now, Preview: true}, []step{
+		{name: "stylesheet", edit: map[string]string{"assets/css/site.css": "body { color: navy; }"},
+			rendered: []string{}, changed: []string{"assets/site.css"}},
+	})
+}
+
+func TestFAQHubFollowsQuestions(t *testing.T) {
+	fsys := project(t, map[string]string{
+		"content/faqs.md":        "---\ntitle: FAQs\ndescription: d\nlayout: faqs\n---\n",
+		"templates/faqs.html":    `{{define "main"}}<h1>{{.Title}}</h1>{{range .FAQHub}}{{range .Pages}}{{range .FAQs}}<a href="{{.URL}}">{{.Question}}</a>{{end}}{{end}}{{end}}{{end}}`,
+		"templates/cluster.html": `{{define "main"}}<h1>{{.Title}}</h1>{{range .Sections}}{{range .FAQs}}<details id="{{.ID}}"><summary>{{.Question}}</summary>{{.Answer}}</details>{{end}}{{end}}{{end}}`,
+		"content/guide/one.md":   "---\ntitle: One\ndescription: d\nsections:\n  - heading: Q\n    faqs:\n      - question: Why?\n        answer: Because.\n---\n",
+	})
+	runSteps(t, fsys, Options{Now: now}, []step{
+		{name: "a question changes", edit: map[string]string{"content/guide/one.md": "---\ntitle: One\ndescription: d\nsections:\n  - heading: Q\n    faqs:\n      - question: Why?\n        id: why\n        answer: Because it works.\n---\n"},
+			rendered: []string{"faqs.md", "guide/one.md"}},
+		{name: "a body edit elsewhere leaves the hub alone", edit: map[string]string{"content/guide/two.md": two + "More.\n"},
+			rendered: []string{"guide/two.md"}},
+	})
+}
