@@ -6,7 +6,7 @@ PKGS    := ./...
 
 E2E     := generator/e2e
 
-.PHONY: all build drafts receive test test-go test-e2e e2e-deps vet fmt-check fuzz bench clean
+.PHONY: all build drafts serve receive test test-go test-e2e e2e-deps vet fmt-check fuzz bench clean
 
 all: build
 
@@ -55,6 +55,10 @@ fuzz:
 bench:
 	$(GO) test -run='^$$' -bench=. -benchmem -cpu=1,2 -count=5 ./generator/internal/site/
 	$(GO) test -run='^$$' -bench=Receive -benchtime=2000x -count=5 ./generator/internal/receiver/
+
+## serve: preview with live reload on http://127.0.0.1:1313 (drafts and future pages included; never touches public/)
+serve:
+	$(BCS) serve
 
 ## receive: build, then serve public/ and the form receiver on http://127.0.0.1:8081, storing in submissions.db
 receive: build

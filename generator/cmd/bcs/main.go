@@ -4,6 +4,7 @@
 // Usage:
 //
 //	bcs build [-root DIR] [-out DIR] [-drafts] [-future]
+//	bcs serve [-root DIR] [-addr HOST:PORT] [-db FILE]
 //	bcs receive [-addr HOST:PORT] [-forms DIR] [-db FILE] [-allow-origin URL]...
 //	bcs submissions export|purge [-db FILE] ...
 //
@@ -27,6 +28,7 @@ const usage = `usage: bcs <command> [flags]
 
 commands:
   build        build the website into public/ (bcs build -h for flags)
+  serve        preview the site with live reload on http://127.0.0.1:1313 (drafts included)
   receive      serve the endpoint the site's forms post to, storing submissions in SQLite
   submissions  staff tools: export submissions as CSV, purge old ones
 `
@@ -54,6 +56,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) (code int
 	switch args[0] {
 	case "build":
 		err = cmdBuild(ctx, args[1:], stdout, stderr)
+	case "serve":
+		err = cmdServe(ctx, args[1:], stdout, stderr)
 	case "receive":
 		err = cmdReceive(ctx, args[1:], stdout, stderr)
 	case "submissions":

@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"maps"
 	"math"
 	"mime"
 	"net"
@@ -29,14 +30,15 @@ import (
 
 // Config sets up a Handler.
 type Config struct {
-	Forms        string        // directory of form exports (public/forms)
-	Store        *Store        // where accepted submissions go
-	AllowOrigins []string      // origins besides each form's site that may post, e.g. http://localhost:1313
-	MaxBody      int64         // largest body accepted, in bytes; 0 means 64 KiB
-	RatePer      time.Duration // one post per client per RatePer after the burst; 0 turns the limit off
-	RateBurst    int           // posts a client may make at once
-	TrustProxy   bool          // take the client address from the last X-Forwarded-For entry
-	Log          *slog.Logger  // nil: no log
+	Forms        string            // directory of form exports (public/forms)
+	Exports      map[string][]byte // or the exports themselves, by name (the preview server's, from memory)
+	Store        *Store            // where accepted submissions go
+	AllowOrigins []string          // origins besides each form's site that may post, e.g. http://localhost:1313
+	MaxBody      int64             // largest body accepted, in bytes; 0 means 64 KiB
+	RatePer      time.Duration     // one post per client per RatePer after the burst; 0 turns the limit off
+	RateBurst    int               // posts a client may make at once
+	TrustProxy   bool              // take the client address from the last X-Forwarded-For entry
+	Log          *slog.Logger      // nil: no log
 	Now          func() time.Time
 }
 
@@ -70,19 +72,24 @@ func New(cfg Config) (*Handler, error) {
 	if h.log == nil {
 		h.log = slog.New(slog.DiscardHandler)
 	}
-	files, err := filepath.Glob(filepath.Join(cfg.Forms, "*.json"))
-	if err != nil {
-		return nil, err
-	}
-	if len(files) == 0 {
-		return nil, fmt.Errorf("no form exports in %s: run `make build` first (it writes public/forms/<id>.json)", cfg.Forms)
-	}
-	for _, file := range files {
-		src, err := os.ReadFile(file)
+	exports := cfg.Exports
+	if exports == nil {
+		files, err := filepath.Glob(filepath.Join(cfg.Forms, "*.json"))
 		if err != nil {
 			return nil, err
 		}
-		f, e, err := form.Load(file, src)
+		if len(files) == 0 {
+			return nil, fmt.Errorf("no form exports in %s: run `make build` first (it writes public/forms/<id>.json)", cfg.Forms)
+		}
+		exports = map[string][]byte{}
+		for _, file := range files {
+			if exports[file], err = os.ReadFile(file); err != nil {
+				return nil, err
+			}
+		}
+	}
+	for _, file := range slices.Sorted(maps.Keys(exports)) {
+		f, e, err := form.Load(file, exports[file])
 		if err != nil {
 			return nil, err
 		}

@@ -1,0 +1,28 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"time"
+
+	"github.com/bcs/publish/generator/internal/preview"
+)
+
+func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fl := flag.NewFlagSet("serve", flag.ContinueOnError)
+	fl.SetOutput(stderr)
+	root := fl.String("root", ".", "project directory (holding content/, templates/, assets/, packs/)")
+	addr := fl.String("addr", "127.0.0.1:1313", "address to listen on (loopback by default)")
+	db := fl.String("db", "", "SQLite file for test posts of the site's forms (default: a temporary file)")
+	quiet := fl.Duration("debounce", 10*time.Millisecond, "wait this long after the last edit of a batch before rebuilding")
+	if err := fl.Parse(args); err != nil {
+		return errUsage
+	}
+	if fl.NArg() > 0 {
+		fmt.Fprintf(stderr, "bcs serve: unexpected argument %q\n", fl.Arg(0))
+		return errUsage
+	}
+	return preview.Run(ctx, preview.Config{Root: *root, Addr: *addr, DB: *db, Out: stdout, Quiet: *quiet})
+}

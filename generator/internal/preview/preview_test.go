@@ -1,0 +1,341 @@
+package preview
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"runtime"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/rogpeppe/go-internal/txtar"
+)
+
+func TestDebounce(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	in := make(chan string)
+	out := debounce(ctx, in, 30*time.Millisecond, 120*time.Millisecond)
+	// A burst, with a repeat: one batch, each path once, in order.
+	for _, p := range []string{"a", "b", "a", "c"} {
+		in <- p
+	}
+	if got := <-out; !slices.Equal(got, []string{"a", "b", "c"}) {
+		t.Errorf("batch %v", got)
+	}
+	// A steady trickle is cut at the maximum wait, not postponed for ever.
+	start := time.Now()
+	go func() {
+		for i := range 20 {
+			select {
+			case in <- fmt.Sprint(i):
+			case <-ctx.Done():
+				return
+			}
+			time.Sleep(10 * time.Millisecond)
+		}
+	}()
+	first := <-out
+	if waited := time.Since(start); waited > 400*time.Millisecond || len(first) >= 20 {
+		t.Errorf("first batch of a trickle after %v with %d paths", waited, len(first))
+	}
+	cancel()
+	for range out { // closes when ctx ends
+	}
+}
+
+func TestChangedPages(t *testing.T) {
+	pages, css, all := changedPages([]string{"assets/site.css", "guide/index.html", "index.html", "404.html", "sitemap.xml"})
+	if !slices.Equal(pages, []string{"/guide/", "/", "/404.html"}) || !css || all {
+		t.Errorf("pages %v css %v all %v", pages, css, all)
+	}
+	var many []string
+	for i := range 600 {
+		many = append(many, fmt.Sprintf("p%d/index.html", i))
+	}
+	if pages, _, all := changedPages(many); len(pages) != 0 || !all {
+		t.Errorf("600 pages: %d listed, all=%v", len(pages), all)
+	}
+}
+
+// project writes the site package's test project to a temporary folder.
+func project(t *testing.T) string {
+	t.Helper()
+	ar, err := txtar.ParseFile("../site/testdata/base.txtar")
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	for _, f := range ar.Files {
+		write(t, filepath.Join(dir, f.Name), string(f.Data))
+	}
+	return dir
+}
+
+func write(t *testing.T, name, data string) {
+	t.Helper()
+	if err := os.MkdirAll(filepath.Dir(name), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(name, []byte(data), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// running is a preview server started by Run on a loopback port.
+type running struct {
+	url    string
+	cancel context.CancelFunc
+	done   chan error
+	out    *strings.Builder
+}
+
+func start(t *testing.T, root string) *running {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	ready := make(chan string, 1)
+	r := &running{cancel: cancel, done: make(chan error, 1), out: &strings.Builder{}}
+	go func() {
+		r.done <- Run(ctx, Config{Root: root, Addr: "127.0.0.1:0", Out: io.Discard, Ready: func(u string) { ready <- u }})
+	}()
+	select {
+	case r.url = <-ready:
+	case err := <-r.done:
+		t.Fatalf("Run: %v", err)
+	case <-time.After(30 * time.Second):
+		t.Fatal("the preview did not start")
+	}
+	t.Cleanup(func() { r.stop(t) })
+	return r
+}
+
+func (r *running) stop(t *testing.T) {
+	r.cancel()
+	select {
+	case err := <-r.done:
+		if err != nil {
+			t.Errorf("Run: %v", err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Error("Run did not return after its context ended")
+	}
+	r.done <- nil // a second stop returns at once
+}
+
+type sse struct {
+	res    *http.Response
+	events chan [2]string
+}
+
+// listen opens the event stream and reads it in the background.
+func listen(t *testing.T, url string) *sse {
+	t.Helper()
+	res, err := http.Get(url + "/_bcs/events")
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := &sse{res: res, events: make(chan [2]string, 64)}
+	go func() {
+		defer close(s.events)
+		sc := bufio.NewScanner(res.Body)
+		var name string
+		for sc.Scan() {
+			line := sc.Text()
+			if n, ok := strings.CutPrefix(line, "event: "); ok {
+				name = n
+			} else if d, ok := strings.CutPrefix(line, "data: "); ok {
+				s.events <- [2]string{name, d}
+			}
+		}
+	}()
+	t.Cleanup(func() { res.Body.Close() })
+	return s
+}
+
+// next waits for the next event called name, skipping others.
+func (s *sse) next(t *testing.T, name string) map[string]any {
+	t.Helper()
+	timeout := time.After(20 * time.Second)
+	for {
+		select {
+		case e, ok := <-s.events:
+			if !ok {
+				t.Fatalf("stream ended waiting for %s", name)
+			}
+			if e[0] == name {
+				var v map[string]any
+				if err := json.Unmarshal([]byte(e[1]), &v); err != nil {
+					t.Fatal(err)
+				}
+				return v
+			}
+		case <-timeout:
+			t.Fatalf("no %s event", name)
+		}
+	}
+}
+
+func get(t *testing.T, url string) (int, http.Header, string) {
+	t.Helper()
+	res, err := http.Get(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	b, _ := io.ReadAll(res.Body)
+	return res.StatusCode, res.Header, string(b)
+}
+
+// TestEditErrorFixCSS runs the whole preview on a real folder: an edit
+// reloads its page, a broken file shows its error while the last good site
+// is still served, the fix clears it, and a stylesheet edit is a CSS swap.
+func TestEditErrorFixCSS(t *testing.T) {
+	base := runtime.NumGoroutine()
+	root := project(t)
+	r := start(t, root)
+	ev := listen(t, r.url)
+	ev.next(t, evReady)
+
+	page := filepath.Join(root, "content/guide/two.md")
+	write(t, page, "---\ntitle: Two\ndescription: d\nweight: 2\n---\n## Details\nFresh words.\n")
+	ch := ev.next(t, evChange)
+	if fmt.Sprint(ch["pages"]) != "[/guide/two/]" || ch["css"] != false {
+		t.Errorf("change event %v", ch)
+	}
+	if _, _, body := get(t, r.url+"/guide/two/"); !strings.Contains(body, "Fresh words.") {
+		t.Error("the edit is not served")
+	}
+
+	write(t, page, "---\ntitle: [\n---\n")
+	bad := ev.next(t, evError)
+	if !strings.Contains(fmt.Sprint(bad["errors"]), "content/guide/two.md:2") {
+		t.Errorf("error event %v", bad)
+	}
+	if _, _, body := get(t, r.url+"/guide/two/"); !strings.Contains(body, "Fresh words.") {
+		t.Error("the last good page is not served during the error")
+	}
+	late := listen(t, r.url) // a tab opened now is told of the error at once
+	late.next(t, evError)
+
+	write(t, page, "---\ntitle: Two\ndescription: d\nweight: 2\n---\n## Details\nFixed.\n")
+	ev.next(t, evChange)
+	if _, _, body := get(t, r.url+"/guide/two/"); !strings.Contains(body, "Fixed.") {
+		t.Error("the fix is not served")
+	}
+
+	// An editor's atomic save: write a temporary file, rename it over.
+	tmp := filepath.Join(root, "assets/css/.site.css.swp")
+	write(t, tmp, "body { color: navy; }")
+	if err := os.Rename(tmp, filepath.Join(root, "assets/css/site.css")); err != nil {
+		t.Fatal(err)
+	}
+	css := ev.next(t, evChange)
+	if css["css"] != true || fmt.Sprint(css["pages"]) != "[]" {
+		t.Errorf("stylesheet change event %v", css)
+	}
+	if _, h, body := get(t, r.url+"/assets/site.css"); !strings.Contains(body, "navy") || h.Get("Content-Type") != "text/css; charset=utf-8" {
+		t.Errorf("stylesheet served as %s: %.80s", h.Get("Content-Type"), body)
+	}
+
+	// A folder created after the start is watched too.
+	write(t, filepath.Join(root, "content/news/_index.md"), "---\ntitle: News\ndescription: d\n---\n")
+	for {
+		c := ev.next(t, evChange)
+		if strings.Contains(fmt.Sprint(c["pages"]), "/news/") {
+			break
+		}
+	}
+	write(t, filepath.Join(root, "content/news/first.md"), "---\ntitle: First\ndescription: d\n---\nHello.\n")
+	for {
+		c := ev.next(t, evChange)
+		if strings.Contains(fmt.Sprint(c["pages"]), "/news/first/") {
+			break
+		}
+	}
+
+	ev.res.Body.Close()
+	late.res.Body.Close()
+	r.stop(t)
+	deadline := time.Now().Add(5 * time.Second)
+	for runtime.NumGoroutine() > base+2 && time.Now().Before(deadline) { // +2: the test's own HTTP client idlers
+		time.Sleep(20 * time.Millisecond)
+	}
+	http.DefaultClient.CloseIdleConnections()
+	if n := runtime.NumGoroutine(); n > base+2 {
+		buf := make([]byte, 1<<16)
+		t.Errorf("%d goroutines left after shutdown (had %d):\n%s", n, base, buf[:runtime.Stack(buf, true)])
+	}
+}
+
+func TestServing(t *testing.T) {
+	root := project(t)
+	r := start(t, root)
+	for _, tc := range []struct {
+		path   string
+		status int
+		ctype  string
+		want   string
+	}{
+		{"/", 200, "text/html; charset=utf-8", `<script src="/_bcs/live.js" data-version="1" defer></script>`},
+		{"/guide/one/", 200, "text/html; charset=utf-8", "<h1>One</h1>"},
+		{"/sitemap.xml", 200, "application/xml", "<urlset"},
+		{"/assets/site.css", 200, "text/css; charset=utf-8", "color"},
+		{"/nowhere/", 404, "text/html; charset=utf-8", "Not found"},
+		{"/../../../../etc/passwd", 404, "text/html; charset=utf-8", "Not found"},
+		{"/%2e%2e/%2e%2e/etc/passwd", 404, "text/html; charset=utf-8", "Not found"},
+		{"/..%2f..%2fgo.mod", 404, "text/html; charset=utf-8", "Not found"},
+		{"/_bcs/live.js", 200, "text/javascript; charset=utf-8", "EventSource"},
+	} {
+		status, h, body := get(t, r.url+tc.path)
+		if status != tc.status || h.Get("Content-Type") != tc.ctype || !strings.Contains(body, tc.want) || h.Get("Cache-Control") != "no-store" {
+			t.Errorf("GET %s: %d %s %s\n%.200s", tc.path, status, h.Get("Content-Type"), h.Get("Cache-Control"), body)
+		}
+	}
+	res, err := noRedirect.Get(r.url + "/guide")
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if res.StatusCode != 301 || res.Header.Get("Location") != "/guide/" {
+		t.Errorf("/guide: %d %s", res.StatusCode, res.Header.Get("Location"))
+	}
+}
+
+var noRedirect = &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+
+func TestHubStreamsAndCloses(t *testing.T) {
+	h := newHub()
+	srv := httptest.NewServer(h)
+	t.Cleanup(srv.Close)
+	h.publish(newEvent(evChange, map[string]int{"version": 1}), newEvent(evReady, map[string]int{"version": 1}))
+	s := listen(t, srv.URL+"/x")
+	_ = s
+	// The stream path is whatever the hub is mounted at; listen adds /_bcs/events.
+	if v := s.next(t, evReady); v["version"] != float64(1) {
+		t.Errorf("first event %v", v)
+	}
+	for h.count() == 0 {
+		time.Sleep(time.Millisecond)
+	}
+	h.publish(newEvent(evChange, map[string]any{"version": 2, "pages": []string{"/a/"}}), newEvent(evReady, map[string]int{"version": 2}))
+	if v := s.next(t, evChange); fmt.Sprint(v["pages"]) != "[/a/]" {
+		t.Errorf("change %v", v)
+	}
+	h.close()
+	select {
+	case _, ok := <-s.events:
+		for ok {
+			_, ok = <-s.events
+		}
+	case <-time.After(5 * time.Second):
+		t.Error("the stream did not end when the hub closed")
+	}
+}
