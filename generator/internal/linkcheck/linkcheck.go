@@ -6,6 +6,7 @@ package linkcheck
 import (
 	"bytes"
 	"html"
+	"maps"
 	"net/url"
 	"path"
 	"slices"
@@ -25,7 +26,16 @@ type Broken struct {
 // doc is what the checker learned about one HTML file.
 type doc struct {
 	ids   map[string]bool
-	links []string
+	links []link
+}
+
+// link is one link of a page, parsed once.
+type link struct {
+	href     string // as written
+	target   string // output path it points at; "" for the page itself
+	fragment string
+	bad      string // why it cannot be resolved at all, or ""
+	external bool
 }
 
 // Check scans every .html file in files and returns the broken links, in
@@ -38,18 +48,21 @@ func Check(files map[string][]byte) []Broken {
 
 // Index is an incremental link checker: it keeps what it learned of every
 // file, and on Update re-checks only the pages that changed and the pages
-// that link to a file that changed, appeared or went away. A whole build is
+// whose links a change can break: links to a file that appeared or went
+// away, and #fragment links to a page whose ids changed. A whole build is
 // one Update with every file.
 type Index struct {
 	files  map[string]bool            // every output path
 	docs   map[string]*doc            // the HTML files
 	refs   map[string]map[string]bool // target path -> HTML files linking to it
+	frags  map[string]map[string]bool // target path -> HTML files linking to a #fragment in it
 	broken map[string][]Broken        // HTML file -> its broken links
 }
 
 // NewIndex returns an empty index.
 func NewIndex() *Index {
-	return &Index{files: map[string]bool{}, docs: map[string]*doc{}, refs: map[string]map[string]bool{}, broken: map[string][]Broken{}}
+	return &Index{files: map[string]bool{}, docs: map[string]*doc{}, refs: map[string]map[string]bool{},
+		frags: map[string]map[string]bool{}, broken: map[string][]Broken{}}
 }
 
 // Update records changed files (a nil content is a removed file) and
@@ -57,33 +70,44 @@ func NewIndex() *Index {
 func (x *Index) Update(changed map[string][]byte) int {
 	recheck := map[string]bool{}
 	for name, b := range changed {
-		if old := x.docs[name]; old != nil {
+		old := x.docs[name]
+		existed := x.files[name]
+		if old != nil {
 			x.unref(name, old)
 		}
 		delete(x.docs, name)
 		delete(x.broken, name)
+		var d *doc
 		if b == nil {
 			delete(x.files, name)
 		} else {
 			x.files[name] = true
 			if strings.HasSuffix(name, ".html") {
-				d := scan(b)
+				d = scan(name, b)
 				x.docs[name] = d
-				for _, href := range d.links {
-					t := target(name, href)
-					if x.refs[t] == nil {
-						x.refs[t] = map[string]bool{}
+				for _, l := range d.links {
+					if l.target != "" {
+						add(x.refs, l.target, name)
+						if l.fragment != "" {
+							add(x.frags, l.target, name)
+						}
 					}
-					x.refs[t][name] = true
 				}
 				recheck[name] = true
 			}
 		}
-		for src := range x.refs[name] {
-			recheck[src] = true
-		}
-		if dir, ok := strings.CutSuffix(name, "/index.html"); ok { // "/a" is served by a/index.html
-			for src := range x.refs[dir] {
+		switch {
+		case existed != (b != nil): // appeared or went away: every link to it
+			for src := range x.refs[name] {
+				recheck[src] = true
+			}
+			if dir, ok := strings.CutSuffix(name, "/index.html"); ok { // "/a" is served by a/index.html
+				for src := range x.refs[dir] {
+					recheck[src] = true
+				}
+			}
+		case !sameIDs(old, d): // still there: only #fragment links can break
+			for src := range x.frags[name] {
 				recheck[src] = true
 			}
 		}
@@ -94,9 +118,9 @@ func (x *Index) Update(changed map[string][]byte) int {
 			continue
 		}
 		var bad []Broken
-		for _, href := range d.links {
-			if reason := x.resolve("/"+name, name, href); reason != "" {
-				bad = append(bad, Broken{Page: name, Href: href, Reason: reason})
+		for _, l := range d.links {
+			if reason := x.resolve(name, l); reason != "" {
+				bad = append(bad, Broken{Page: name, Href: l.href, Reason: reason})
 			}
 		}
 		if bad == nil {
@@ -108,18 +132,39 @@ func (x *Index) Update(changed map[string][]byte) int {
 	return len(recheck)
 }
 
+func add(m map[string]map[string]bool, k, v string) {
+	if m[k] == nil {
+		m[k] = map[string]bool{}
+	}
+	m[k][v] = true
+}
+
+func sameIDs(a, b *doc) bool {
+	if a == nil || b == nil {
+		return a == b
+	}
+	return maps.Equal(a.ids, b.ids)
+}
+
 func (x *Index) unref(name string, d *doc) {
-	for _, href := range d.links {
-		t := target(name, href)
-		delete(x.refs[t], name)
-		if len(x.refs[t]) == 0 {
-			delete(x.refs, t)
+	for _, l := range d.links {
+		if l.target == "" {
+			continue
+		}
+		for _, m := range []map[string]map[string]bool{x.refs, x.frags} {
+			delete(m[l.target], name)
+			if len(m[l.target]) == 0 {
+				delete(m, l.target)
+			}
 		}
 	}
 }
 
 // Broken returns every broken link known, in page then link order.
 func (x *Index) Broken() []Broken {
+	if len(x.broken) == 0 {
+		return nil
+	}
 	names := make([]string, 0, len(x.broken))
 	for n := range x.broken {
 		names = append(names, n)
@@ -132,12 +177,21 @@ func (x *Index) Broken() []Broken {
 	return out
 }
 
-// target is the output path a link points at ("" for external links and
-// bare fragments, which depend only on their own page).
-func target(page, href string) string {
+// parseLink works out where href, found on page, points.
+func parseLink(page, href string) link {
+	l := link{href: href}
 	u, err := url.Parse(href)
-	if err != nil || u.Scheme != "" || u.Host != "" || strings.HasPrefix(href, "//") || u.Path == "" {
-		return ""
+	if err != nil {
+		l.bad = "not a valid URL"
+		return l
+	}
+	if u.Scheme != "" || u.Host != "" || strings.HasPrefix(href, "//") {
+		l.external = true
+		return l
+	}
+	l.fragment = u.Fragment
+	if u.Path == "" {
+		return l
 	}
 	p := u.Path
 	if !strings.HasPrefix(p, "/") {
@@ -150,21 +204,21 @@ func target(page, href string) string {
 	if t == "" || strings.HasSuffix(t, "/") {
 		t += "index.html"
 	}
-	return t
+	l.target = t
+	return l
 }
 
-// resolve returns why href (found in page, served at base) is broken, or "".
-func (x *Index) resolve(base, page, href string) string {
-	u, err := url.Parse(href)
-	if err != nil {
-		return "not a valid URL"
-	}
-	if u.Scheme != "" || u.Host != "" || strings.HasPrefix(href, "//") {
-		return "" // external: not checked offline
+// resolve returns why a link on page is broken, or "".
+func (x *Index) resolve(page string, l link) string {
+	switch {
+	case l.bad != "":
+		return l.bad
+	case l.external:
+		return "" // not checked offline
 	}
 	t := page
-	if u.Path != "" {
-		t = target(page, href)
+	if l.target != "" {
+		t = l.target
 		if !x.files[t] {
 			if x.files[t+"/index.html"] {
 				return "" // /a served by /a/index.html (hosts redirect)
@@ -172,23 +226,23 @@ func (x *Index) resolve(base, page, href string) string {
 			return "no such page or file"
 		}
 	}
-	if u.Fragment == "" {
+	if l.fragment == "" {
 		return ""
 	}
 	d := x.docs[t]
 	if d == nil {
 		return "a #fragment on a file that is not a page"
 	}
-	if !d.ids[u.Fragment] {
-		return "no element with id \"" + u.Fragment + "\" on " + "/" + strings.TrimSuffix(t, "index.html")
+	if !d.ids[l.fragment] {
+		return "no element with id \"" + l.fragment + "\" on " + "/" + strings.TrimSuffix(t, "index.html")
 	}
 	return ""
 }
 
 var linkAttrs = map[string]bool{"href": true, "src": true, "poster": true}
 
-// scan collects the ids and the link targets of an HTML document.
-func scan(b []byte) *doc {
+// scan collects the ids and the links of the HTML document name.
+func scan(name string, b []byte) *doc {
 	d := &doc{ids: map[string]bool{}}
 	l := htmlx.NewLexer(parse.NewInputBytes(b))
 	for {
@@ -203,7 +257,7 @@ func scan(b []byte) *doc {
 			case key == "id":
 				d.ids[val] = true
 			case linkAttrs[key] && val != "":
-				d.links = append(d.links, val)
+				d.links = append(d.links, parseLink(name, val))
 			}
 		}
 	}

@@ -67,7 +67,7 @@ func TestChangedPages(t *testing.T) {
 }
 
 // project writes the site package's test project to a temporary folder.
-func project(t *testing.T) string {
+func project(t testing.TB) string {
 	t.Helper()
 	ar, err := txtar.ParseFile("../site/testdata/base.txtar")
 	if err != nil {
@@ -80,7 +80,7 @@ func project(t *testing.T) string {
 	return dir
 }
 
-func write(t *testing.T, name, data string) {
+func write(t testing.TB, name, data string) {
 	t.Helper()
 	if err := os.MkdirAll(filepath.Dir(name), 0o755); err != nil {
 		t.Fatal(err)
@@ -98,7 +98,7 @@ type running struct {
 	out    *strings.Builder
 }
 
-func start(t *testing.T, root string) *running {
+func start(t testing.TB, root string) *running {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	ready := make(chan string, 1)
@@ -117,7 +117,7 @@ func start(t *testing.T, root string) *running {
 	return r
 }
 
-func (r *running) stop(t *testing.T) {
+func (r *running) stop(t testing.TB) {
 	r.cancel()
 	select {
 	case err := <-r.done:
@@ -136,7 +136,7 @@ type sse struct {
 }
 
 // listen opens the event stream and reads it in the background.
-func listen(t *testing.T, url string) *sse {
+func listen(t testing.TB, url string) *sse {
 	t.Helper()
 	res, err := http.Get(url + "/_bcs/events")
 	if err != nil {
@@ -161,7 +161,7 @@ func listen(t *testing.T, url string) *sse {
 }
 
 // next waits for the next event called name, skipping others.
-func (s *sse) next(t *testing.T, name string) map[string]any {
+func (s *sse) next(t testing.TB, name string) map[string]any {
 	t.Helper()
 	timeout := time.After(20 * time.Second)
 	for {

@@ -16,6 +16,9 @@ import (
 // a link that comes from a template or the menus, once for all the pages that
 // show it.
 func reportBroken(broken []linkcheck.Broken, pages []*page.Page) error {
+	if len(broken) == 0 {
+		return nil
+	}
 	byOut := map[string]*page.Page{}
 	for _, p := range pages {
 		byOut[p.OutPath()] = p
