@@ -25,7 +25,8 @@ test: fmt-check vet test-e2e test-go
 test-go:
 	$(GO) test -count=1 -timeout 10m $(PKGS)
 
-## test-e2e: Nu HTML checker and axe-core in headless Chromium over every built page
+## test-e2e: Nu HTML checker and axe-core in headless Chromium over every built page, the contact
+## form end to end, and the preview server's live reload
 ## (SKIPs visibly when Chromium or Java is missing, unless REQUIRE_TOOLS=1)
 test-e2e: e2e-deps
 	cd $(E2E) && node --test --test-reporter=spec
@@ -51,10 +52,20 @@ fuzz:
 	done
 
 ## bench: Go benchmarks of the whole build on 1 and 2 cores (compare the ratio; quote medians),
-## and the form receiver's throughput (submissions/s, stored durably)
+## the form receiver's throughput (submissions/s, stored durably), and the preview's
+## edit-to-reload latency on the real site and on a 10,000-page corpus from ../shared/bench
+BENCH_CORPUS ?= $(or $(TMPDIR),/tmp)/bcs-bench-corpus-10000
+MAKE_CORPUS  := ../shared/bench/make-corpus.py
 bench:
 	$(GO) test -run='^$$' -bench=. -benchmem -cpu=1,2 -count=5 ./generator/internal/site/
 	$(GO) test -run='^$$' -bench=Receive -benchtime=2000x -count=5 ./generator/internal/receiver/
+	@if [ -f $(MAKE_CORPUS) ]; then \
+	  [ -d $(BENCH_CORPUS) ] || python3 $(MAKE_CORPUS) $(BENCH_CORPUS) 10000 >/dev/null; \
+	  BCS_BENCH_CORPUS=$(BENCH_CORPUS) $(GO) test -run='^$$' -bench=EditToReload -benchtime=50x -count=3 -timeout=30m ./generator/internal/preview/; \
+	else \
+	  echo "$(MAKE_CORPUS) not found: the 10,000-page figures are skipped"; \
+	  $(GO) test -run='^$$' -bench=EditToReload/real -benchtime=50x -count=3 ./generator/internal/preview/; \
+	fi
 
 ## serve: preview with live reload on http://127.0.0.1:1313 (drafts and future pages included; never touches public/)
 serve:
