@@ -339,3 +339,37 @@ func TestHubStreamsAndCloses(t *testing.T) {
 		t.Error("the stream did not end when the hub closed")
 	}
 }
+
+// TestFormsMounted: the preview answers the contact form with the same
+// receiver as production, storing in its own database.
+func TestFormsMounted(t *testing.T) {
+	root := t.TempDir()
+	for _, d := range []string{"content", "templates", "assets", "packs"} {
+		copyTree(t, filepath.Join("../../..", d), filepath.Join(root, d))
+	}
+	r := start(t, root)
+	body := "name=Ann&role=PM&practice=Riverside&ods_code=A81001&icb=QE1&email=ann%40nhs.net&interest=other&consent=yes&website="
+	req, _ := http.NewRequest(http.MethodPost, r.url+"/api/contact", strings.NewReader(body))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("Origin", r.url)
+	res, err := noRedirect.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if res.StatusCode != 303 || res.Header.Get("Location") != r.url+"/contact/thanks/" {
+		t.Errorf("post: %d %s", res.StatusCode, res.Header.Get("Location"))
+	}
+	req, _ = http.NewRequest(http.MethodPost, r.url+"/api/contact", strings.NewReader("website="))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("Origin", r.url)
+	res, err = noRedirect.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	page, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	if res.StatusCode != 422 || !strings.Contains(string(page), "There is a problem") {
+		t.Errorf("empty post: %d", res.StatusCode)
+	}
+}
