@@ -20,12 +20,8 @@ func cmdBuild(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	out := fl.String("out", "", "output directory (default: public/ in the project directory)")
 	drafts := fl.Bool("drafts", false, "include pages marked draft: true")
 	future := fl.Bool("future", false, "include pages dated in the future")
-	if err := fl.Parse(args); err != nil {
-		return errUsage
-	}
-	if fl.NArg() > 0 {
-		fmt.Fprintf(stderr, "bcs build: unexpected argument %q\n", fl.Arg(0))
-		return errUsage
+	if err := parseFlags(fl, args, stderr); err != nil {
+		return err
 	}
 	if *out == "" {
 		*out = filepath.Join(*root, "public")

@@ -15,6 +15,7 @@ package main
 import (
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -95,4 +96,17 @@ func report(err error, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "bcs: %v\n", err)
 	}
 	return 1
+}
+
+// parseFlags parses a command's flags; the command takes no arguments
+// besides them.
+func parseFlags(fl *flag.FlagSet, args []string, stderr io.Writer) error {
+	if err := fl.Parse(args); err != nil {
+		return errUsage
+	}
+	if fl.NArg() > 0 {
+		fmt.Fprintf(stderr, "bcs %s: unexpected argument %q\n", fl.Name(), fl.Arg(0))
+		return errUsage
+	}
+	return nil
 }

@@ -36,12 +36,8 @@ func cmdReceive(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	burst := fl.Int("burst", 5, "posts a client may send at once")
 	trustProxy := fl.Bool("trust-proxy", false, "take the client address from X-Forwarded-For (only behind your own proxy)")
 	siteDir := fl.String("site", "", "also serve this built site (public/) on the same address, to try the whole flow locally")
-	if err := fl.Parse(args); err != nil {
-		return errUsage
-	}
-	if fl.NArg() > 0 {
-		fmt.Fprintf(stderr, "bcs receive: unexpected argument %q\n", fl.Arg(0))
-		return errUsage
+	if err := parseFlags(fl, args, stderr); err != nil {
+		return err
 	}
 	store, err := receiver.Open(*dbPath)
 	if err != nil {

@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"flag"
-	"fmt"
 	"io"
 	"time"
 
@@ -17,12 +16,8 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	addr := fl.String("addr", "127.0.0.1:1313", "address to listen on (loopback by default)")
 	db := fl.String("db", "", "SQLite file for test posts of the site's forms (default: a temporary file)")
 	quiet := fl.Duration("debounce", 10*time.Millisecond, "wait this long after the last edit of a batch before rebuilding")
-	if err := fl.Parse(args); err != nil {
-		return errUsage
-	}
-	if fl.NArg() > 0 {
-		fmt.Fprintf(stderr, "bcs serve: unexpected argument %q\n", fl.Arg(0))
-		return errUsage
+	if err := parseFlags(fl, args, stderr); err != nil {
+		return err
 	}
 	return preview.Run(ctx, preview.Config{Root: *root, Addr: *addr, DB: *db, Out: stdout, Quiet: *quiet})
 }
