@@ -5,10 +5,11 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"strings"
 	"time"
 
 	"github.com/fsnotify/fsnotify"
+
+	"github.com/bcs/publish/generator/internal/site"
 )
 
 // watch reports the project paths (slash-separated, relative to root) that
@@ -60,7 +61,7 @@ func watch(ctx context.Context, root string, dirs []string, out chan<- string, e
 				if !ok {
 					return
 				}
-				if ev.Op == fsnotify.Chmod || scratch(filepath.Base(ev.Name)) {
+				if ev.Op == fsnotify.Chmod || site.Scratch(filepath.Base(ev.Name)) {
 					continue
 				}
 				if ev.Has(fsnotify.Create) {
@@ -84,12 +85,6 @@ func send(ctx context.Context, out chan<- string, root, name string) {
 	case out <- filepath.ToSlash(rel):
 	case <-ctx.Done():
 	}
-}
-
-// scratch reports editors' temporary and backup files.
-func scratch(name string) bool {
-	return strings.HasPrefix(name, ".") || strings.HasPrefix(name, "#") || strings.HasSuffix(name, "~") ||
-		strings.HasSuffix(name, ".swp") || strings.HasSuffix(name, ".swx") || strings.HasSuffix(name, ".tmp") || name == "4913"
 }
 
 // debounce gathers paths into batches: a batch is sent once no path has come

@@ -163,6 +163,9 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	rep := h.handle(ep, r)
 	h.log.Info("post", "form", ep.form.Def.ID, "status", rep.status, "id", rep.id, "problem", rep.msg, "errors", len(rep.state.Errors))
+	if rep.retry > 0 {
+		w.Header().Set("Retry-After", strconv.Itoa(rep.retry))
+	}
 	if wantsJSON(r) {
 		h.writeJSON(w, rep)
 		return
@@ -270,9 +273,6 @@ func (h *Handler) writeJSON(w http.ResponseWriter, rep reply) {
 		status, out.OK, out.ID, out.Redirect = http.StatusOK, true, rep.id, rep.to
 	}
 	w.Header().Set("Content-Type", "application/json")
-	if rep.retry > 0 {
-		w.Header().Set("Retry-After", strconv.Itoa(rep.retry))
-	}
 	w.WriteHeader(status)
 	json.NewEncoder(w).Encode(out)
 }
@@ -293,9 +293,6 @@ func (h *Handler) writeHTML(w http.ResponseWriter, r *http.Request, ep *endpoint
 		return
 	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	if rep.retry > 0 {
-		w.Header().Set("Retry-After", strconv.Itoa(rep.retry))
-	}
 	w.WriteHeader(rep.status)
 	w.Write(page)
 }

@@ -225,7 +225,7 @@ func (b *Builder) update(ctx context.Context) (_ *Result, err error) {
 		if n != nil && b.published(n) {
 			render[rel] = true
 		}
-		if navFacts(o, b) != navFacts(n, b) {
+		if b.navFacts(o) != b.navFacts(n) {
 			structural, hubStale = true, true
 			for x := range oldAround {
 				render[x] = true
@@ -252,23 +252,23 @@ func (b *Builder) update(ctx context.Context) (_ *Result, err error) {
 	}
 
 	// Render, and put together the files that change.
-	todo := make([]*page.Page, 0, len(render))
+	toRender := make([]*page.Page, 0, len(render))
 	for _, pg := range pages {
 		if render[pg.Rel] {
-			todo = append(todo, pg)
+			toRender = append(toRender, pg)
 		}
 	}
-	rendered, err := r.renderAll(ctx, todo)
+	rendered, err := r.renderAll(ctx, toRender)
 	if err != nil {
 		return nil, err
 	}
-	st.Rendered = len(todo)
-	for _, pg := range todo {
+	st.Rendered = len(toRender)
+	for _, pg := range toRender {
 		st.RenderedPages = append(st.RenderedPages, pg.Rel)
 	}
 	changed := map[string][]byte{} // output path -> new content; nil: removed
 	outs := map[string]*pageOut{}
-	for i, pg := range todo {
+	for i, pg := range toRender {
 		out := &pageOut{hub: rendered[i].hub}
 		html := rendered[i].html
 		if f := forms[pg]; f != nil {
@@ -384,75 +384,59 @@ func (b *Builder) published(p *page.Page) bool {
 func (b *Builder) readContent(ctx context.Context, paths []string, before map[string]*page.Page, st *Stats) (map[string]*page.Page, map[string]bool, error) {
 	var mds []string
 	staticChanged := map[string]bool{}
-	gone := func(rel string) {
+	// forget drops every page and copied file at or below rel ("" is all of
+	// content/) except those in keep.
+	forget := func(rel string, keep map[string]bool) {
+		below := func(r string) bool { return (rel == "" || r == rel || strings.HasPrefix(r, rel+"/")) && !keep[r] }
 		for r, pg := range b.sources {
-			if r == rel || strings.HasPrefix(r, rel+"/") || rel == "" {
+			if below(r) {
 				before[r] = pg
 				delete(b.sources, r)
 			}
 		}
 		for r := range b.static {
-			if r == rel || strings.HasPrefix(r, rel+"/") || rel == "" {
+			if below(r) {
 				delete(b.static, r)
 				staticChanged[r] = true
 			}
 		}
 	}
+	// note records a file that is there: Markdown to parse, or a file to copy.
+	note := func(name string, seen map[string]bool) {
+		if name == SettingsFile || Scratch(path.Base(name)) {
+			return
+		}
+		r := strings.TrimPrefix(strings.TrimPrefix(name, ContentDir), "/")
+		seen[r] = true
+		if strings.HasSuffix(name, ".md") {
+			mds = append(mds, r)
+		} else {
+			b.static[r] = true
+			staticChanged[r] = true
+		}
+	}
 	for _, p := range paths {
 		rel := strings.TrimPrefix(strings.TrimPrefix(p, ContentDir), "/")
 		info, err := fs.Stat(b.root, p)
-		if errors.Is(err, fs.ErrNotExist) {
-			gone(rel)
-			continue
-		}
-		if err != nil {
+		switch {
+		case errors.Is(err, fs.ErrNotExist):
+			forget(rel, nil)
+		case err != nil:
 			return nil, nil, diag.Errorf(diag.Pos{File: p}, "cannot read: %v", unwrapPath(err))
-		}
-		if !info.IsDir() {
-			if skipFile(path.Base(p)) || p == SettingsFile {
-				continue
-			}
-			if strings.HasSuffix(p, ".md") {
-				mds = append(mds, rel)
-			} else {
-				b.static[rel] = true
-				staticChanged[rel] = true
-			}
-			continue
-		}
-		// A folder: everything below it is new, changed or gone.
-		seen := map[string]bool{}
-		err = fs.WalkDir(b.root, p, func(name string, d fs.DirEntry, err error) error {
-			if err != nil {
+		case !info.IsDir():
+			note(p, map[string]bool{})
+		default: // a folder: everything below it is new, changed or gone
+			seen := map[string]bool{}
+			err = fs.WalkDir(b.root, p, func(name string, d fs.DirEntry, err error) error {
+				if err == nil && !d.IsDir() {
+					note(name, seen)
+				}
 				return err
+			})
+			if err != nil {
+				return nil, nil, diag.Errorf(diag.Pos{File: p}, "cannot read the content: %v", unwrapPath(err))
 			}
-			r := strings.TrimPrefix(strings.TrimPrefix(name, ContentDir), "/")
-			switch {
-			case d.IsDir(), name == SettingsFile, skipFile(d.Name()):
-			case strings.HasSuffix(name, ".md"):
-				mds = append(mds, r)
-				seen[r] = true
-			default:
-				b.static[r] = true
-				staticChanged[r] = true
-				seen[r] = true
-			}
-			return nil
-		})
-		if err != nil {
-			return nil, nil, diag.Errorf(diag.Pos{File: p}, "cannot read the content: %v", unwrapPath(err))
-		}
-		for r, pg := range b.sources {
-			if (rel == "" || strings.HasPrefix(r, rel+"/")) && !seen[r] {
-				before[r] = pg
-				delete(b.sources, r)
-			}
-		}
-		for r := range b.static {
-			if (rel == "" || strings.HasPrefix(r, rel+"/")) && !seen[r] {
-				delete(b.static, r)
-				staticChanged[r] = true
-			}
+			forget(rel, seen)
 		}
 	}
 	slices.Sort(mds)
@@ -492,10 +476,11 @@ func (b *Builder) readContent(ctx context.Context, paths []string, before map[st
 	return changed, staticChanged, nil
 }
 
-// skipFile reports editor and system files that are never content.
-func skipFile(name string) bool {
+// Scratch reports editors' temporary and backup files and hidden files: never
+// content, and never worth a rebuild.
+func Scratch(name string) bool {
 	return strings.HasPrefix(name, ".") || strings.HasPrefix(name, "#") || strings.HasSuffix(name, "~") ||
-		strings.HasSuffix(name, ".swp") || strings.HasSuffix(name, ".tmp") || name == "4913"
+		strings.HasSuffix(name, ".swp") || strings.HasSuffix(name, ".swx") || strings.HasSuffix(name, ".tmp") || name == "4913"
 }
 
 // around adds to set the pages whose output shows p's navigation facts: its
@@ -520,7 +505,7 @@ func around(p *page.Page, set map[string]bool) {
 
 // navFacts is everything about a page that other pages show: when it
 // changes, the pages around it are rendered again.
-func navFacts(p *page.Page, b *Builder) string {
+func (b *Builder) navFacts(p *page.Page) string {
 	if p == nil || !b.published(p) {
 		return ""
 	}
