@@ -5,14 +5,11 @@
 package icb
 
 import (
-	"bytes"
-	"encoding/csv"
-	"errors"
-	"io"
 	"regexp"
 	"slices"
 	"strings"
 
+	"github.com/bcs/publish/generator/internal/csvtab"
 	"github.com/bcs/publish/generator/internal/diag"
 )
 
@@ -45,41 +42,10 @@ var (
 // Parse decodes and checks an ICB file. name is the file's path as the user
 // knows it, used in errors. Every problem in the file is reported.
 func Parse(name string, src []byte) (*Set, error) {
-	src = bytes.TrimPrefix(src, []byte("\uFEFF")) // Excel writes a BOM
-	r := csv.NewReader(bytes.NewReader(src))
-	r.FieldsPerRecord = -1 // checked per row, for a clearer message
-	header, err := r.Read()
-	if err != nil {
-		return nil, csvError(name, err)
-	}
-	if !slices.Equal(header, Columns) {
-		return nil, diag.Errorf(diag.Pos{File: name, Line: 1}, "the header must be exactly %s (found %s)", strings.Join(Columns, ","), strings.Join(header, ","))
-	}
+	rows, errs := csvtab.Read(name, src, Columns)
 	s := &Set{byODS: map[string]int{}}
-	var errs diag.List
-	for {
-		rec, err := r.Read()
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		if err != nil {
-			errs = append(errs, csvError(name, err))
-			break
-		}
-		if len(rec) != len(Columns) {
-			line, _ := r.FieldPos(0)
-			errs = append(errs, diag.Errorf(diag.Pos{File: name, Line: line}, "each row needs %d fields (%s), this one has %d", len(Columns), strings.Join(Columns, ","), len(rec)))
-			continue
-		}
-		at := func(col int) diag.Pos {
-			line, c := r.FieldPos(col)
-			return diag.Pos{File: name, Line: line, Col: c}
-		}
-		for i, v := range rec {
-			if strings.TrimSpace(v) != v {
-				errs = append(errs, diag.Errorf(at(i), "%s %q has spaces around it", Columns[i], v))
-			}
-		}
+	for _, row := range rows {
+		rec, at := row.Fields, row.Pos
 		c := ICB{ODS: rec[0], Name: rec[1], Region: rec[2], Source: rec[3], NHSER: rec[4], ONS: rec[5]}
 		c.Verified = c.Source != "memory"
 		switch _, dup := s.byODS[c.ODS]; {
@@ -105,9 +71,6 @@ func Parse(name string, src []byte) (*Set, error) {
 		}
 		s.byODS[c.ODS] = len(s.All)
 		s.All = append(s.All, c)
-	}
-	if len(errs) == 0 && len(s.All) == 0 {
-		errs = append(errs, diag.Errorf(diag.Pos{File: name}, "no ICBs listed"))
 	}
 	if err := errs.Err(); err != nil {
 		return nil, err
@@ -155,12 +118,4 @@ func (s *Set) Regions() []Region {
 		slices.SortFunc(r.ICBs, func(a, b ICB) int { return strings.Compare(a.Name, b.Name) })
 	}
 	return out
-}
-
-func csvError(name string, err error) *diag.Error {
-	var pe *csv.ParseError
-	if errors.As(err, &pe) {
-		return diag.Errorf(diag.Pos{File: name, Line: pe.Line, Col: pe.Column}, "%v", pe.Err)
-	}
-	return diag.Errorf(diag.Pos{File: name}, "%v", err)
 }

@@ -46,7 +46,7 @@ func TestParseErrors(t *testing.T) {
 		{"empty name", header + strings.Replace(good, "NHS Lancashire and South Cumbria Integrated Care Board", "", 1), "ICB QE1: missing name"},
 		{"spaces", header + strings.Replace(good, "North West", " North West", 1), "has spaces around it"},
 		{"quote", header + "\"QE1,x\n", "icbs.csv:2"},
-		{"empty", header, "no ICBs listed"},
+		{"empty", header, "no rows"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := Parse("icbs.csv", []byte(tc.src))

@@ -73,6 +73,32 @@ func (c *Converter) ConvertInline(src Source) (template.HTML, error) {
 	return c.convert(src, true)
 }
 
+// Parse parses src, refusing raw HTML as Convert does, and returns the tree
+// for Render or for another renderer (the .docx writer): one parse, several
+// outputs.
+func (c *Converter) Parse(src Source) (ast.Node, error) {
+	ids := src.IDs
+	if ids == nil {
+		ids = NewIDs()
+	}
+	ctx := parser.NewContext(parser.WithIDs(ids))
+	doc := c.md.Parser().Parse(text.NewReader(src.Text), parser.WithContext(ctx))
+	if errs := refuseUnsafe(doc, src); len(errs) > 0 {
+		return nil, errs
+	}
+	alignCells(doc)
+	return doc, nil
+}
+
+// Render renders a tree from Parse as HTML.
+func (c *Converter) Render(src Source, doc ast.Node) (template.HTML, error) {
+	var buf bytes.Buffer
+	if err := c.md.Renderer().Render(&buf, src.Text, doc); err != nil {
+		return "", fmt.Errorf("markdown: rendering %s: %w", src.File, err)
+	}
+	return template.HTML(buf.String()), nil // #nosec: goldmark output with raw HTML refused in Parse
+}
+
 func (c *Converter) convert(src Source, inline bool) (template.HTML, error) {
 	ids := src.IDs
 	if ids == nil {

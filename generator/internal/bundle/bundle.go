@@ -1,0 +1,76 @@
+// Package bundle writes ZIP archives that are byte-identical for the same
+// content: entries in the order given (callers sort them), one fixed
+// modification time, fixed permissions, and names that
+// cannot leave the archive's root when extracted.
+package bundle
+
+import (
+	"archive/zip"
+	"bytes"
+	"compress/flate"
+	"fmt"
+	"io"
+	"path"
+	"strings"
+	"time"
+	"unicode/utf8"
+)
+
+// File is one archive entry.
+type File struct {
+	Name string // slash-separated, relative
+	Data []byte
+}
+
+// CheckName reports why name is not a safe archive entry name, or nil.
+func CheckName(name string) error {
+	switch {
+	case name == "" || !utf8.ValidString(name):
+		return fmt.Errorf("entry name %q is empty or not UTF-8", name)
+	case strings.HasPrefix(name, "/") || strings.Contains(name, "\\") || strings.Contains(name, ":"):
+		return fmt.Errorf("entry name %q must be a relative slash-separated path", name)
+	case path.Clean(name) != name || name == "." || name == ".." || strings.HasPrefix(name, "../"):
+		return fmt.Errorf("entry name %q is not a clean path inside the archive", name)
+	}
+	for _, r := range name {
+		if r < 0x20 || r == 0x7f {
+			return fmt.Errorf("entry name %q has a control character", name)
+		}
+	}
+	return nil
+}
+
+// Zip writes files, in the given order, as a ZIP archive with every entry
+// dated at (UTC, to the second) and mode 0644. Names are checked with
+// CheckName and must be unique.
+func Zip(files []File, at time.Time) ([]byte, error) {
+	var buf bytes.Buffer
+	w := zip.NewWriter(&buf)
+	w.RegisterCompressor(zip.Deflate, func(out io.Writer) (io.WriteCloser, error) {
+		return flate.NewWriter(out, flate.BestCompression)
+	})
+	seen := map[string]bool{}
+	at = at.UTC().Truncate(time.Second)
+	for _, f := range files {
+		if err := CheckName(f.Name); err != nil {
+			return nil, err
+		}
+		if seen[f.Name] {
+			return nil, fmt.Errorf("entry %q is added twice", f.Name)
+		}
+		seen[f.Name] = true
+		h := &zip.FileHeader{Name: f.Name, Method: zip.Deflate, Modified: at}
+		h.SetMode(0o644)
+		e, err := w.CreateHeader(h)
+		if err != nil {
+			return nil, err
+		}
+		if _, err := e.Write(f.Data); err != nil {
+			return nil, err
+		}
+	}
+	if err := w.Close(); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
+}

@@ -1,0 +1,547 @@
+// Package pack loads the starter packs' data from packs/ and resolves it per
+// ICB: the pack manifest (version, documents, changelog), the monitoring
+// requirements, the clinical code registry, the national formulary defaults
+// and each ICB's own formulary alignment. Every file is decoded strictly and
+// every problem is reported with its file and line.
+package pack
+
+import (
+	"fmt"
+	"io/fs"
+	"path"
+	"regexp"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/bcs/publish/generator/internal/codes"
+	"github.com/bcs/publish/generator/internal/csvtab"
+	"github.com/bcs/publish/generator/internal/diag"
+	"github.com/bcs/publish/generator/internal/icb"
+	"github.com/bcs/publish/generator/internal/yamldoc"
+)
+
+// The pack data files, relative to the project root.
+const (
+	Dir            = "packs"
+	ManifestFile   = "packs/pack.yaml"
+	MonitoringFile = "packs/monitoring.csv"
+	SNOMEDFile     = "packs/snomed.csv"
+	ReadFile       = "packs/read_v2.csv"
+	NationalFile   = "packs/formulary/national.yaml"
+	FormularyDir   = "packs/formulary"
+	DocumentsDir   = "packs/documents"
+	ICBsFile       = "packs/icbs.csv"
+)
+
+// Fact is what every pack value carries: where it was confirmed, whether it
+// was, and a note for readers.
+type Fact struct {
+	Note     string `yaml:"note"`
+	Source   string `yaml:"source"`   // an http(s) address, or "memory"
+	Verified bool   `yaml:"verified"` // false: not confirmed from Source; reported and marked in the documents
+}
+
+// Formulary names an ICB's formulary.
+type Formulary struct {
+	Name string `yaml:"name"`
+	URL  string `yaml:"url"`
+	Fact `yaml:",inline"`
+}
+
+// Status is one label of an ICB's status vocabulary.
+type Status struct {
+	Label   string `yaml:"label"`
+	Colour  string `yaml:"colour"` // #rrggbb
+	Meaning string `yaml:"meaning"`
+	Fact    `yaml:",inline"`
+}
+
+// DrugStatus is a pack drug's status in a formulary.
+type DrugStatus struct {
+	Drug   string `yaml:"drug"`   // as in packs/monitoring.csv
+	Status string `yaml:"status"` // a label of the vocabulary
+	Fact   `yaml:",inline"`
+}
+
+// Anticoagulant is the preferred anticoagulant and when it was decided.
+type Anticoagulant struct {
+	Preferred string `yaml:"preferred"`
+	Decided   string `yaml:"decided"` // YYYY-MM or YYYY-MM-DD
+	Fact      `yaml:",inline"`
+}
+
+// Override replaces a national monitoring interval for one drug.
+type Override struct {
+	Drug     string `yaml:"drug"`
+	Interval string `yaml:"interval"` // replaces interval_stable
+	Fact     `yaml:",inline"`
+}
+
+// Contact is a local contact.
+type Contact struct {
+	Name  string `yaml:"name"`
+	Email string `yaml:"email"`
+	Phone string `yaml:"phone"`
+	URL   string `yaml:"url"`
+	Fact  `yaml:",inline"`
+}
+
+// Contacts are the local contacts a pack names.
+type Contacts struct {
+	MOTeam     *Contact `yaml:"mo_team"`     // ICB medicines optimisation team
+	MSO        *Contact `yaml:"mso"`         // medication safety officer
+	SharedCare *Contact `yaml:"shared_care"` // shared care protocols
+}
+
+// Alignment is one formulary file: the national defaults or an ICB's own
+// values (anything left out falls back to the national value).
+type Alignment struct {
+	Formulary     *Formulary     `yaml:"formulary"`
+	Statuses      []Status       `yaml:"statuses"`
+	Drugs         []DrugStatus   `yaml:"drugs"`
+	Anticoagulant *Anticoagulant `yaml:"anticoagulant"`
+	Monitoring    []Override     `yaml:"monitoring"`
+	Contacts      Contacts       `yaml:"contacts"`
+
+	file string
+	doc  *yamldoc.Doc
+}
+
+// Document is one document of the pack.
+type Document struct {
+	ID       string `yaml:"id"`
+	Title    string `yaml:"title"`
+	ListedAs string `yaml:"listed_as"` // the line on the practice-level page's resources list
+	Summary  string `yaml:"summary"`
+
+	File   string // packs/documents/<id>.md
+	Source []byte // its Markdown with placeholders
+	Number int    // 1-based position in the pack
+}
+
+// Change is one changelog entry.
+type Change struct {
+	Version string   `yaml:"version"`
+	Date    string   `yaml:"date"`
+	Changes []string `yaml:"changes"`
+}
+
+// Manifest is packs/pack.yaml.
+type Manifest struct {
+	Version      string     `yaml:"version"`
+	Released     string     `yaml:"released"`
+	ReviewMonths int        `yaml:"review_months"`
+	Owner        string     `yaml:"owner"`
+	Approver     string     `yaml:"approver"`
+	Documents    []Document `yaml:"documents"`
+	Changelog    []Change   `yaml:"changelog"`
+
+	ReleasedAt time.Time // Released, parsed
+	ReviewAt   time.Time // ReleasedAt + ReviewMonths
+}
+
+// Drug is one row of the monitoring requirements (national defaults).
+type Drug struct {
+	Name     string // e.g. "mycophenolate mofetil"
+	Group    string // one of the high-risk drug groups, e.g. "Anticoagulants"
+	Class    string
+	Tests    string
+	Interval string // when stable
+	Notes    string
+	Source   string
+	Verified bool
+}
+
+// MonitoringColumns is the header of packs/monitoring.csv.
+var MonitoringColumns = []string{"drug", "group", "class", "tests", "interval_stable", "notes", "verified", "source"}
+
+// Data is everything under packs/, loaded and checked.
+type Data struct {
+	Manifest *Manifest
+	ICBs     *icb.Set
+	Codes    *codes.Registry
+	Drugs    []Drug
+	National *Alignment
+	Local    map[string]*Alignment // ODS code -> the ICB's own file
+
+	raw map[string][]byte // every file read, by path, for the per-ICB input hash
+}
+
+var (
+	semverPattern = regexp.MustCompile(`^(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)\.(0|[1-9][0-9]*)$`)
+	idPattern     = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
+	colourPattern = regexp.MustCompile(`^#[0-9a-fA-F]{6}$`)
+)
+
+// Load reads and checks every pack data file in root (the project).
+// icbs is the already loaded ICB list. Every problem found is returned, as a
+// diag.List.
+func Load(root fs.FS, icbs *icb.Set) (*Data, error) {
+	d := &Data{ICBs: icbs, Local: map[string]*Alignment{}, raw: map[string][]byte{}}
+	var errs diag.List
+	add := func(err error) {
+		if err != nil {
+			asList(err, &errs)
+		}
+	}
+	read := func(name string) []byte {
+		src, err := fs.ReadFile(root, name)
+		if err != nil {
+			errs = append(errs, diag.Errorf(diag.Pos{File: name}, "cannot read: %v", unwrap(err)))
+			return nil
+		}
+		d.raw[name] = src
+		return src
+	}
+	if src := read(ManifestFile); src != nil {
+		m, err := parseManifest(root, ManifestFile, src, read)
+		add(err)
+		d.Manifest = m
+	}
+	if src := read(MonitoringFile); src != nil {
+		drugs, err := parseMonitoring(MonitoringFile, src)
+		add(err)
+		d.Drugs = drugs
+	}
+	snomed, read2 := read(SNOMEDFile), read(ReadFile)
+	if snomed != nil && read2 != nil {
+		reg, err := codes.Parse(SNOMEDFile, snomed, ReadFile, read2)
+		add(err)
+		d.Codes = reg
+	}
+	if src := read(NationalFile); src != nil {
+		a, err := d.parseAlignment(NationalFile, src, true)
+		add(err)
+		d.National = a
+	}
+	entries, err := fs.ReadDir(root, FormularyDir)
+	if err != nil {
+		errs = append(errs, diag.Errorf(diag.Pos{File: FormularyDir}, "cannot read: %v", unwrap(err)))
+	}
+	for _, e := range entries {
+		name := path.Join(FormularyDir, e.Name())
+		if e.IsDir() || name == NationalFile || strings.HasPrefix(e.Name(), ".") {
+			continue
+		}
+		ods, ok := strings.CutSuffix(e.Name(), ".yaml")
+		if !ok {
+			errs = append(errs, diag.Errorf(diag.Pos{File: name}, "unexpected file: ICB files are named <ODS code>.yaml, like QE1.yaml"))
+			continue
+		}
+		if _, ok := icbs.Lookup(ods); !ok {
+			msg := fmt.Sprintf("no ICB with ODS code %q in %s: name the file after the ICB's ODS code", ods, ICBsFile)
+			if s := diag.Suggest(ods, icbs.Codes()); s != "" {
+				msg += fmt.Sprintf("; did you mean %s.yaml?", s)
+			}
+			errs = append(errs, diag.Errorf(diag.Pos{File: name}, "%s", msg))
+			continue
+		}
+		if src := read(name); src != nil {
+			a, err := d.parseAlignment(name, src, false)
+			add(err)
+			if a != nil {
+				d.Local[ods] = a
+			}
+		}
+	}
+	if err := errs.Err(); err != nil {
+		return nil, err
+	}
+	// A drug that inherits a national status needs that label in the ICB's vocabulary.
+	for _, ods := range slices.Sorted(mapsKeys(d.Local)) {
+		a := d.Local[ods]
+		if a.Statuses == nil {
+			continue
+		}
+		for _, ds := range d.National.Drugs {
+			if a.drugStatus(ds.Drug) == nil && !hasLabel(a.Statuses, ds.Status) {
+				errs = append(errs, diag.Errorf(a.doc.Pos("$.statuses"), "%s inherits the national status %q, which this vocabulary does not have: give %s a status under drugs:", ds.Drug, ds.Status, ds.Drug))
+			}
+		}
+	}
+	return d, errs.Err()
+}
+
+func parseManifest(root fs.FS, name string, src []byte, read func(string) []byte) (*Manifest, error) {
+	var m Manifest
+	doc, err := yamldoc.Decode(name, src, 0, &m)
+	if err != nil {
+		return nil, err
+	}
+	var errs diag.List
+	at := func(p string) diag.Pos { return doc.Pos(p) }
+	if !semverPattern.MatchString(m.Version) {
+		errs = append(errs, diag.Errorf(at("$.version"), "version %q must be semantic: MAJOR.MINOR.PATCH, like 1.2.0", m.Version))
+	}
+	var ok bool
+	if m.ReleasedAt, ok = parseDay(m.Released); !ok {
+		errs = append(errs, diag.Errorf(at("$.released"), "released %q must be a date, YYYY-MM-DD", m.Released))
+	}
+	if m.ReviewMonths < 1 || m.ReviewMonths > 60 {
+		errs = append(errs, diag.Errorf(at("$.review_months"), "review_months must be between 1 and 60"))
+	}
+	m.ReviewAt = m.ReleasedAt.AddDate(0, m.ReviewMonths, 0)
+	if strings.TrimSpace(m.Owner) == "" || strings.TrimSpace(m.Approver) == "" {
+		errs = append(errs, diag.Errorf(at("$"), "owner and approver are required (they appear in every document's control table)"))
+	}
+	if len(m.Documents) == 0 {
+		errs = append(errs, diag.Errorf(at("$.documents"), "the pack lists no documents"))
+	}
+	seen := map[string]bool{}
+	for i := range m.Documents {
+		d := &m.Documents[i]
+		p := fmt.Sprintf("$.documents[%d]", i)
+		d.Number = i + 1
+		switch {
+		case !idPattern.MatchString(d.ID):
+			errs = append(errs, diag.Errorf(at(p+".id"), "document id %q must be lower-case letters and digits joined by hyphens", d.ID))
+			continue
+		case seen[d.ID]:
+			errs = append(errs, diag.Errorf(at(p+".id"), "document %q is listed twice", d.ID))
+			continue
+		}
+		seen[d.ID] = true
+		if d.Title == "" || d.ListedAs == "" || d.Summary == "" {
+			errs = append(errs, diag.Errorf(at(p), "document %q needs title, listed_as and summary", d.ID))
+		}
+		d.File = path.Join(DocumentsDir, d.ID+".md")
+		if _, err := fs.Stat(root, d.File); err != nil {
+			errs = append(errs, diag.Errorf(at(p+".id"), "document %q: %s does not exist", d.ID, d.File))
+			continue
+		}
+		d.Source = read(d.File)
+	}
+	if len(m.Changelog) == 0 || m.Changelog[0].Version != m.Version {
+		errs = append(errs, diag.Errorf(at("$.changelog"), "the changelog must start with an entry for version %s", m.Version))
+	}
+	for i, c := range m.Changelog {
+		p := fmt.Sprintf("$.changelog[%d]", i)
+		if !semverPattern.MatchString(c.Version) {
+			errs = append(errs, diag.Errorf(at(p+".version"), "version %q must be MAJOR.MINOR.PATCH", c.Version))
+		}
+		if _, ok := parseDay(c.Date); !ok {
+			errs = append(errs, diag.Errorf(at(p+".date"), "date %q must be YYYY-MM-DD", c.Date))
+		}
+		if len(c.Changes) == 0 {
+			errs = append(errs, diag.Errorf(at(p), "changelog entry %s lists no changes", c.Version))
+		}
+	}
+	return &m, errs.Err()
+}
+
+func parseMonitoring(name string, src []byte) ([]Drug, error) {
+	rows, errs := csvtab.Read(name, src, MonitoringColumns)
+	var drugs []Drug
+	seen := map[string]bool{}
+	for _, row := range rows {
+		f := row.Fields
+		d := Drug{Name: f[0], Group: f[1], Class: f[2], Tests: f[3], Interval: f[4], Notes: f[5], Source: f[7]}
+		switch f[6] {
+		case "true":
+			d.Verified = true
+		case "false":
+		default:
+			errs = append(errs, diag.Errorf(row.Pos(6), "verified must be true or false, not %q", f[6]))
+		}
+		switch {
+		case d.Name == "" || strings.ToLower(d.Name) != d.Name:
+			errs = append(errs, diag.Errorf(row.Pos(0), "drug %q must be a lower-case generic name", d.Name))
+			continue
+		case seen[d.Name]:
+			errs = append(errs, diag.Errorf(row.Pos(0), "drug %q is listed twice", d.Name))
+			continue
+		}
+		seen[d.Name] = true
+		for i, v := range []string{d.Group, d.Tests, d.Interval, d.Source} {
+			if v == "" {
+				errs = append(errs, diag.Errorf(row.Pos([]int{1, 3, 4, 7}[i]), "drug %q: missing %s", d.Name, MonitoringColumns[[]int{1, 3, 4, 7}[i]]))
+			}
+		}
+		drugs = append(drugs, d)
+	}
+	return drugs, errs.Err()
+}
+
+// parseAlignment decodes and checks one formulary file. The national file
+// must give every value; an ICB's file may give any of them.
+func (d *Data) parseAlignment(name string, src []byte, national bool) (*Alignment, error) {
+	var a Alignment
+	doc, err := yamldoc.Decode(name, src, 0, &a)
+	if err != nil {
+		return nil, err
+	}
+	a.file, a.doc = name, doc
+	var errs diag.List
+	fact := func(p string, f Fact) {
+		switch {
+		case f.Source == "":
+			errs = append(errs, diag.Errorf(doc.Pos(p), "missing source: an http(s) address where the value was confirmed, or \"memory\" with verified: false"))
+		case f.Source == "memory" && f.Verified:
+			errs = append(errs, diag.Errorf(doc.Pos(p+".verified"), "a value from memory cannot be verified: set verified: false, or give the address that confirms it"))
+		case f.Source != "memory" && !isURL(f.Source):
+			errs = append(errs, diag.Errorf(doc.Pos(p+".source"), "source %q must be an http(s) address or \"memory\"", f.Source))
+		}
+	}
+	if national {
+		switch {
+		case a.Formulary == nil:
+			errs = append(errs, diag.Errorf(doc.Pos("$"), "the national defaults need formulary:"))
+		case len(a.Statuses) == 0:
+			errs = append(errs, diag.Errorf(doc.Pos("$"), "the national defaults need statuses:"))
+		case a.Anticoagulant == nil:
+			errs = append(errs, diag.Errorf(doc.Pos("$"), "the national defaults need anticoagulant:"))
+		case len(a.Monitoring) > 0:
+			errs = append(errs, diag.Errorf(doc.Pos("$.monitoring"), "national monitoring lives in %s; monitoring: overrides belong in an ICB's file", MonitoringFile))
+		}
+	}
+	if f := a.Formulary; f != nil {
+		fact("$.formulary", f.Fact)
+		if f.Name == "" {
+			errs = append(errs, diag.Errorf(doc.Pos("$.formulary"), "formulary: missing name"))
+		}
+		if f.URL != "" && !isURL(f.URL) {
+			errs = append(errs, diag.Errorf(doc.Pos("$.formulary.url"), "url %q must be an http(s) address", f.URL))
+		}
+	}
+	labels := map[string]bool{}
+	for i, s := range a.Statuses {
+		p := fmt.Sprintf("$.statuses[%d]", i)
+		fact(p, s.Fact)
+		switch {
+		case s.Label == "":
+			errs = append(errs, diag.Errorf(doc.Pos(p), "status: missing label"))
+		case labels[strings.ToLower(s.Label)]:
+			errs = append(errs, diag.Errorf(doc.Pos(p+".label"), "status %q is listed twice", s.Label))
+		}
+		labels[strings.ToLower(s.Label)] = true
+		if !colourPattern.MatchString(s.Colour) {
+			errs = append(errs, diag.Errorf(doc.Pos(p+".colour"), "colour %q must be #rrggbb, like \"#ffb81c\"", s.Colour))
+		}
+		if s.Meaning == "" {
+			errs = append(errs, diag.Errorf(doc.Pos(p), "status %q: missing meaning", s.Label))
+		}
+	}
+	vocab := a.Statuses
+	if vocab == nil && d.National != nil {
+		vocab = d.National.Statuses
+	}
+	seen := map[string]bool{}
+	for i, s := range a.Drugs {
+		p := fmt.Sprintf("$.drugs[%d]", i)
+		fact(p, s.Fact)
+		errs = append(errs, d.checkDrug(doc.Pos(p+".drug"), s.Drug, seen)...)
+		if !hasLabel(vocab, s.Status) {
+			var ls []string
+			for _, v := range vocab {
+				ls = append(ls, v.Label)
+			}
+			errs = append(errs, diag.Errorf(doc.Pos(p+".status"), "status %q is not in the vocabulary (%s)", s.Status, strings.Join(ls, ", ")))
+		}
+	}
+	if national {
+		for _, dr := range d.Drugs {
+			if !seen[dr.Name] {
+				errs = append(errs, diag.Errorf(doc.Pos("$.drugs"), "no national status for %s (every drug in %s needs one)", dr.Name, MonitoringFile))
+			}
+		}
+	}
+	if ac := a.Anticoagulant; ac != nil {
+		fact("$.anticoagulant", ac.Fact)
+		if ac.Preferred == "" {
+			errs = append(errs, diag.Errorf(doc.Pos("$.anticoagulant"), "anticoagulant: missing preferred"))
+		}
+		if _, ok := parseMonth(ac.Decided); !ok {
+			errs = append(errs, diag.Errorf(doc.Pos("$.anticoagulant.decided"), "decided %q must be the date of the decision, YYYY-MM-DD (or YYYY-MM)", ac.Decided))
+		}
+	}
+	seen = map[string]bool{}
+	for i, o := range a.Monitoring {
+		p := fmt.Sprintf("$.monitoring[%d]", i)
+		fact(p, o.Fact)
+		errs = append(errs, d.checkDrug(doc.Pos(p+".drug"), o.Drug, seen)...)
+		if o.Interval == "" {
+			errs = append(errs, diag.Errorf(doc.Pos(p), "monitoring override for %s: missing interval", o.Drug))
+		}
+	}
+	for role, c := range a.Contacts.all() {
+		if c == nil {
+			continue
+		}
+		p := "$.contacts." + role
+		fact(p, c.Fact)
+		if c.Name == "" {
+			errs = append(errs, diag.Errorf(doc.Pos(p), "contact %s: missing name", role))
+		}
+		if c.URL != "" && !isURL(c.URL) {
+			errs = append(errs, diag.Errorf(doc.Pos(p+".url"), "url %q must be an http(s) address", c.URL))
+		}
+		if c.Email != "" && !strings.Contains(c.Email, "@") {
+			errs = append(errs, diag.Errorf(doc.Pos(p+".email"), "email %q is not an address", c.Email))
+		}
+	}
+	return &a, errs.Err()
+}
+
+func (d *Data) checkDrug(at diag.Pos, name string, seen map[string]bool) diag.List {
+	if seen[name] {
+		return diag.List{diag.Errorf(at, "drug %q is listed twice", name)}
+	}
+	seen[name] = true
+	if d.drug(name) != nil {
+		return nil
+	}
+	var names []string
+	for _, dr := range d.Drugs {
+		names = append(names, dr.Name)
+	}
+	msg := fmt.Sprintf("unknown drug %q (the pack's drugs are listed in %s)", name, MonitoringFile)
+	if s := diag.Suggest(name, names); s != "" {
+		msg += fmt.Sprintf("; did you mean %q?", s)
+	}
+	return diag.List{diag.Errorf(at, "%s", msg)}
+}
+
+func (d *Data) drug(name string) *Drug {
+	for i := range d.Drugs {
+		if d.Drugs[i].Name == name {
+			return &d.Drugs[i]
+		}
+	}
+	return nil
+}
+
+func (a *Alignment) drugStatus(name string) *DrugStatus {
+	for i := range a.Drugs {
+		if a.Drugs[i].Drug == name {
+			return &a.Drugs[i]
+		}
+	}
+	return nil
+}
+
+// all returns the contacts by role, in a fixed order.
+func (c Contacts) all() map[string]*Contact {
+	return map[string]*Contact{"mo_team": c.MOTeam, "mso": c.MSO, "shared_care": c.SharedCare}
+}
+
+func hasLabel(vocab []Status, label string) bool {
+	return slices.ContainsFunc(vocab, func(s Status) bool { return s.Label == label })
+}
+
+func isURL(s string) bool {
+	return (strings.HasPrefix(s, "https://") || strings.HasPrefix(s, "http://")) && !strings.ContainsAny(s, " \t\n<>\"")
+}
+
+func parseDay(s string) (time.Time, bool) {
+	t, err := time.Parse(time.DateOnly, s)
+	return t, err == nil
+}
+
+func parseMonth(s string) (time.Time, bool) {
+	if t, ok := parseDay(s); ok {
+		return t, true
+	}
+	t, err := time.Parse("2006-01", s)
+	return t, err == nil
+}

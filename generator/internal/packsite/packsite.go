@@ -1,0 +1,211 @@
+// Package packsite builds one ICB's starter pack from the pack data: each
+// document filled in for the ICB, parsed once, and rendered twice (HTML for
+// the site's document page, WordprocessingML for the .docx), then the
+// bundle: a deterministic ZIP with the documents, a README and a
+// manifest.json listing every file with its size and SHA-256.
+package packsite
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"html/template"
+	"strings"
+
+	"github.com/bcs/publish/generator/internal/bundle"
+	"github.com/bcs/publish/generator/internal/diag"
+	"github.com/bcs/publish/generator/internal/docx"
+	"github.com/bcs/publish/generator/internal/markdown"
+	"github.com/bcs/publish/generator/internal/pack"
+)
+
+// FormatVersion changes whenever this package's output changes for the same
+// data, so that cached packs are rebuilt.
+const FormatVersion = "packsite/1"
+
+// Pack is one ICB's built pack.
+type Pack struct {
+	*pack.ICBPack
+	Hash     string // pack.Data.InputHash: same hash, same bytes
+	Version  string
+	Docs     []Doc
+	ZipName  string // bcs-mo-starter-pack-<ODS>-<version>.zip
+	Zip      []byte
+	ZipSHA   string
+	Contents []Entry // what the ZIP holds, in order (the manifest's files)
+}
+
+// Doc is one document of the pack, filled in for the ICB.
+type Doc struct {
+	*pack.Document
+	HTML     template.HTML // the body for the document's page
+	Docx     []byte
+	DocxName string   // e.g. bcs-hrd-monitoring-sop-QJ2-1.0.0.docx
+	Codes    []string // SNOMED CT ids cited
+}
+
+// Entry is one file of the bundle.
+type Entry struct {
+	Name   string `json:"name"`
+	Size   int    `json:"size"`
+	SHA256 string `json:"sha256"`
+}
+
+// Options are the site facts a pack needs.
+type Options struct {
+	BaseURL  string   // makes site links in documents absolute
+	Site     string   // organisation name, the documents' author
+	Reserved []string // element ids of the page templates, kept out of heading ids
+}
+
+// Build builds the pack of the ICB with ODS code ods.
+func Build(d *pack.Data, ods string, md *markdown.Converter, opt Options) (*Pack, error) {
+	p, err := d.Resolve(ods)
+	if err != nil {
+		return nil, err
+	}
+	m := d.Manifest
+	out := &Pack{ICBPack: p, Hash: d.InputHash(ods, FormatVersion), Version: m.Version}
+	out.ZipName = fmt.Sprintf("bcs-mo-starter-pack-%s-%s.zip", ods, m.Version)
+	root := strings.TrimSuffix(out.ZipName, ".zip") + "/"
+	var errs diag.List
+	var files []bundle.File
+	for i := range m.Documents {
+		doc := &m.Documents[i]
+		ex, err := d.Expand(doc, p)
+		if err != nil {
+			asList(err, &errs)
+			continue
+		}
+		src := markdown.Source{File: doc.File + " (filled in for " + ods + ")", Line: 1, Col: 1, Text: ex.Markdown, IDs: markdown.NewIDs(opt.Reserved...)}
+		tree, err := md.Parse(src)
+		if err != nil {
+			asList(err, &errs)
+			continue
+		}
+		body, err := md.Render(src, tree)
+		if err != nil {
+			return nil, err
+		}
+		meta := docx.Meta{
+			Title:    doc.Title,
+			Subject:  doc.Summary,
+			Author:   opt.Site,
+			Header:   fmt.Sprintf("%s | %s | Version %s", doc.Title, p.ICB.Name, m.Version),
+			Control:  Control(d, doc, p),
+			Date:     m.ReleasedAt,
+			BaseURL:  opt.BaseURL,
+			Keywords: "medicines optimisation; " + ods,
+		}
+		data, err := docx.Write(ex.Markdown, tree, meta)
+		if err != nil {
+			errs = append(errs, diag.Errorf(diag.Pos{File: doc.File}, "%v", err))
+			continue
+		}
+		name := fmt.Sprintf("%02d-%s.docx", doc.Number, doc.ID)
+		out.Docs = append(out.Docs, Doc{Document: doc, HTML: body, Docx: data, DocxName: fmt.Sprintf("bcs-%s-%s-%s.docx", doc.ID, ods, m.Version), Codes: ex.Codes})
+		files = append(files, bundle.File{Name: root + "documents/" + name, Data: data})
+	}
+	if err := errs.Err(); err != nil {
+		return nil, err
+	}
+	readme := Readme(d, out)
+	files = append([]bundle.File{{Name: root + "README.txt", Data: readme}}, files...)
+	for _, f := range files {
+		sum := sha256.Sum256(f.Data)
+		out.Contents = append(out.Contents, Entry{Name: strings.TrimPrefix(f.Name, root), Size: len(f.Data), SHA256: hex.EncodeToString(sum[:])})
+	}
+	manifest, err := Manifest(d, out)
+	if err != nil {
+		return nil, err
+	}
+	files = append(files, bundle.File{Name: root + "manifest.json", Data: manifest})
+	if out.Zip, err = bundle.Zip(files, m.ReleasedAt); err != nil {
+		return nil, err
+	}
+	sum := sha256.Sum256(out.Zip)
+	out.ZipSHA = hex.EncodeToString(sum[:])
+	return out, nil
+}
+
+// Control is a document's document control table.
+func Control(d *pack.Data, doc *pack.Document, p *pack.ICBPack) [][2]string {
+	m := d.Manifest
+	return [][2]string{
+		{"Title", doc.Title},
+		{"Version", m.Version},
+		{"ICB", fmt.Sprintf("%s (%s)", p.ICB.Name, p.ICB.ODS)},
+		{"Formulary", p.Formulary.Name},
+		{"Effective date", m.ReleasedAt.Format("2 January 2006")},
+		{"Review date", m.ReviewAt.Format("2 January 2006")},
+		{"Owner", m.Owner},
+		{"Approver", m.Approver},
+	}
+}
+
+// manifestJSON is manifest.json.
+type manifestJSON struct {
+	Pack       string  `json:"pack"`
+	Version    string  `json:"version"`
+	Released   string  `json:"released"`
+	ICB        icbJSON `json:"icb"`
+	Formulary  string  `json:"formulary"`
+	Unverified int     `json:"unverified_values"`
+	Files      []Entry `json:"files"`
+}
+
+type icbJSON struct {
+	ODS    string `json:"ods_code"`
+	Name   string `json:"name"`
+	Region string `json:"region"`
+}
+
+// Manifest is the bundle's manifest.json.
+func Manifest(d *pack.Data, p *Pack) ([]byte, error) {
+	m := manifestJSON{
+		Pack: "BCS medicines optimisation starter pack", Version: p.Version, Released: d.Manifest.Released,
+		ICB:       icbJSON{ODS: p.ICB.ODS, Name: p.ICB.Name, Region: p.ICB.Region},
+		Formulary: p.Formulary.Name, Unverified: len(p.Unverified), Files: p.Contents,
+	}
+	b, err := json.MarshalIndent(m, "", "  ")
+	return append(b, '\n'), err
+}
+
+// Readme is the bundle's README.txt: what is in it, how to use it, and the changelog.
+func Readme(d *pack.Data, p *Pack) []byte {
+	var b bytes.Buffer
+	m := d.Manifest
+	fmt.Fprintf(&b, "BCS medicines optimisation starter pack, version %s (%s)\r\n", m.Version, m.ReleasedAt.Format("2 January 2006"))
+	fmt.Fprintf(&b, "For practices in %s (%s), %s.\r\n\r\n", p.ICB.Name, p.ICB.ODS, p.ICB.Region)
+	fmt.Fprintf(&b, "Aligned to: %s", p.Formulary.Name)
+	if p.Formulary.URL != "" {
+		fmt.Fprintf(&b, " <%s>", p.Formulary.URL)
+	}
+	b.WriteString("\r\n\r\nDocuments (Word .docx, editable in Word or LibreOffice):\r\n")
+	for i, doc := range m.Documents {
+		fmt.Fprintf(&b, "  %d. %s: %s\r\n", i+1, doc.Title, doc.Summary)
+	}
+	b.WriteString("\r\nBefore you use them:\r\n")
+	b.WriteString("  - Replace the text in {{double braces}} with your practice's details.\r\n")
+	fmt.Fprintf(&b, "  - %d values are marked \"to confirm locally\": they rest on memory or a typical\r\n    formulary, not a confirmed source. Check them with your ICB.\r\n", len(p.Unverified))
+	b.WriteString("  - Have each document approved and signed as your practice's governance requires.\r\n")
+	b.WriteString("\r\nmanifest.json lists every file with its size and SHA-256 checksum.\r\n")
+	b.WriteString("\r\nChanges:\r\n")
+	for _, c := range m.Changelog {
+		fmt.Fprintf(&b, "  %s (%s)\r\n", c.Version, c.Date)
+		for _, ch := range c.Changes {
+			fmt.Fprintf(&b, "    - %s\r\n", ch)
+		}
+	}
+	return b.Bytes()
+}
+
+func asList(err error, l *diag.List) {
+	var c diag.Collector
+	if other := c.Add(err); other != nil {
+		c.Add(diag.Errorf(diag.Pos{}, "%v", other))
+	}
+	*l = append(*l, c.List()...)
+}
