@@ -5,8 +5,11 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/bcs/publish/generator/internal/publish"
@@ -36,5 +39,72 @@ func cmdBuild(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return fmt.Errorf("writing %s: %w (the previous site there is unchanged)", *out, err)
 	}
 	fmt.Fprintf(stdout, "built %d pages, wrote %d files to %s in %s\n", len(s.Pages), n, *out, time.Since(start).Round(time.Millisecond))
+	printPackReport(stdout, s.Packs)
+	return nil
+}
+
+// printPackReport says, per ICB, how many pack values are not confirmed
+// from a source: the ICBs on national defaults share one line.
+func printPackReport(w io.Writer, reports []site.PackReport) {
+	if len(reports) == 0 {
+		return
+	}
+	counts := map[int]int{}
+	for _, r := range reports {
+		counts[r.Unverified]++
+	}
+	common, most := 0, 0
+	for n, c := range counts {
+		if c > most || (c == most && n < common) {
+			common, most = n, c
+		}
+	}
+	var own []string
+	for _, r := range reports {
+		if r.Unverified != common {
+			own = append(own, fmt.Sprintf("%s %d", r.ODS, r.Unverified))
+		}
+	}
+	fmt.Fprintf(w, "packs: %d ICBs; unverified values per ICB: %d for %d ICBs", len(reports), common, most)
+	if len(own) > 0 {
+		fmt.Fprintf(w, "; %s", strings.Join(own, ", "))
+	}
+	fmt.Fprintln(w, " (bcs pack -icb CODE lists them)")
+}
+
+func cmdPack(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fl := flag.NewFlagSet("pack", flag.ContinueOnError)
+	fl.SetOutput(stderr)
+	root := fl.String("root", ".", "project directory")
+	code := fl.String("icb", "", "the ICB's ODS code, e.g. QJ2 (required)")
+	out := fl.String("out", ".", "directory to write the bundle and its documents to")
+	if err := parseFlags(fl, args, stderr); err != nil {
+		return err
+	}
+	if *code == "" {
+		return fmt.Errorf("pack: -icb is required (an ODS code from packs/icbs.csv, e.g. QJ2)")
+	}
+	p, err := site.BuildPack(os.DirFS(*root), *code)
+	if err != nil {
+		return err
+	}
+	files := map[string][]byte{p.ZipName: p.Zip}
+	for _, d := range p.Docs {
+		files[d.DocxName] = d.Docx
+	}
+	if err := os.MkdirAll(*out, 0o755); err != nil {
+		return err
+	}
+	for _, name := range slices.Sorted(maps.Keys(files)) {
+		if err := os.WriteFile(filepath.Join(*out, name), files[name], 0o644); err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "wrote %s (%d bytes)\n", filepath.Join(*out, name), len(files[name]))
+	}
+	fmt.Fprintf(stdout, "%s (%s), version %s, aligned to %s\n", p.ICB.Name, p.ICB.ODS, p.Version, p.Formulary.Name)
+	fmt.Fprintf(stdout, "%d values to confirm locally:\n", len(p.Unverified))
+	for _, u := range p.Unverified {
+		fmt.Fprintf(stdout, "  - %s\n", u)
+	}
 	return nil
 }

@@ -29,6 +29,7 @@ const usage = `usage: bcs <command> [flags]
 
 commands:
   build        build the website into public/ (bcs build -h for flags)
+  pack         build one ICB's starter pack into a folder (bcs pack -icb QJ2 -out dir)
   serve        preview the site with live reload on http://127.0.0.1:1313 (drafts included)
   receive      serve the endpoint the site's forms post to, storing submissions in SQLite
   submissions  staff tools: export submissions as CSV, purge old ones
@@ -57,6 +58,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) (code int
 	switch args[0] {
 	case "build":
 		err = cmdBuild(ctx, args[1:], stdout, stderr)
+	case "pack":
+		err = cmdPack(ctx, args[1:], stdout, stderr)
 	case "serve":
 		err = cmdServe(ctx, args[1:], stdout, stderr)
 	case "receive":

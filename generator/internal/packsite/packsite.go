@@ -67,7 +67,7 @@ func Build(d *pack.Data, ods string, md *markdown.Converter, opt Options) (*Pack
 		return nil, err
 	}
 	m := d.Manifest
-	out := &Pack{ICBPack: p, Hash: d.InputHash(ods, FormatVersion), Version: m.Version}
+	out := &Pack{ICBPack: p, Hash: Hash(d, ods, opt), Version: m.Version}
 	out.ZipName = fmt.Sprintf("bcs-mo-starter-pack-%s-%s.zip", ods, m.Version)
 	root := strings.TrimSuffix(out.ZipName, ".zip") + "/"
 	var errs diag.List
@@ -128,6 +128,12 @@ func Build(d *pack.Data, ods string, md *markdown.Converter, opt Options) (*Pack
 	sum := sha256.Sum256(out.Zip)
 	out.ZipSHA = hex.EncodeToString(sum[:])
 	return out, nil
+}
+
+// Hash is the input hash of an ICB's pack: the pack data it reads and the
+// options, under this package's FormatVersion.
+func Hash(d *pack.Data, ods string, opt Options) string {
+	return d.InputHash(ods, FormatVersion+"\x00"+opt.BaseURL+"\x00"+opt.Site+"\x00"+strings.Join(opt.Reserved, ","))
 }
 
 // Control is a document's document control table.

@@ -6,6 +6,7 @@ package page
 
 import (
 	"fmt"
+	"html/template"
 	"path"
 	"regexp"
 	"strings"
@@ -64,6 +65,13 @@ type Page struct {
 
 	Parent   *Page   // the pillar (or home) above this page; nil for home
 	Children []*Page // pages below a pillar or home, in weight order
+
+	// Generated pages (the starter packs' pages) have no content file: File
+	// names the data they come from, Doc is nil, HTML is their body already
+	// rendered and Data what their template shows.
+	Generated bool
+	HTML      template.HTML
+	Data      any
 }
 
 // Title returns the short title for links to the page.

@@ -17,11 +17,12 @@ type Section struct {
 	Heading string `yaml:"heading"`
 	Body    string `yaml:"body"` // Markdown
 
-	Rhythm     []Slot   `yaml:"rhythm"`     // a weekly timetable
-	Benchmarks []string `yaml:"benchmarks"` // indicator ids from packs/indicators.yaml
-	Items      []string `yaml:"items"`      // a list of resources, each one line of Markdown
-	FAQs       []FAQ    `yaml:"faqs"`       // questions and Markdown answers
-	Action     *Action  `yaml:"action"`     // a call to action
+	Rhythm     []Slot   `yaml:"rhythm"`         // a weekly timetable
+	Benchmarks []string `yaml:"benchmarks"`     // indicator ids from packs/indicators.yaml
+	Items      []string `yaml:"items"`          // a list of resources, each one line of Markdown
+	PackDocs   bool     `yaml:"pack_documents"` // a list of resources: the starter pack's documents (packs/pack.yaml)
+	FAQs       []FAQ    `yaml:"faqs"`           // questions and Markdown answers
+	Action     *Action  `yaml:"action"`         // a call to action
 }
 
 // Slot is one line of a rhythm: when, and what happens.
@@ -64,7 +65,7 @@ func (s Section) Kind() SectionKind {
 		return Rhythm
 	case s.Benchmarks != nil:
 		return Benchmarks
-	case s.Items != nil:
+	case s.Items != nil || s.PackDocs:
 		return Resources
 	case s.FAQs != nil:
 		return FAQs
@@ -80,19 +81,22 @@ func validateSections(p *Page) diag.List {
 		at := func(field string) diag.Pos { return p.Doc.Pos(fmt.Sprintf("$.sections[%d]%s", i, field)) }
 		add := func(field, format string, args ...any) { errs = append(errs, diag.Errorf(at(field), format, args...)) }
 		parts := 0
-		for _, set := range []bool{s.Rhythm != nil, s.Benchmarks != nil, s.Items != nil, s.FAQs != nil, s.Action != nil} {
+		for _, set := range []bool{s.Rhythm != nil, s.Benchmarks != nil, s.Items != nil || s.PackDocs, s.FAQs != nil, s.Action != nil} {
 			if set {
 				parts++
 			}
 		}
 		if parts > 1 {
-			add("", "a section holds at most one of rhythm, benchmarks, items, faqs and action; split it into several sections")
+			add("", "a section holds at most one of rhythm, benchmarks, items (or pack_documents), faqs and action; split it into several sections")
 		}
 		if strings.TrimSpace(s.Heading) == "" {
 			add(".heading", "section %d: missing heading", i+1)
 		}
 		if s.ID != "" && !slugPattern.MatchString(s.ID) {
 			add(".id", "section id %q must be lower-case letters and digits joined by hyphens", s.ID)
+		}
+		if s.Items != nil && s.PackDocs {
+			add(".items", "a section lists either its own items or pack_documents, not both")
 		}
 		if s.Kind() == Prose && strings.TrimSpace(s.Body) == "" {
 			add("", "section %q has nothing in it: add a body or one of rhythm, benchmarks, items, faqs, action", s.Heading)

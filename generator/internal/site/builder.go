@@ -14,6 +14,7 @@ import (
 	"github.com/bcs/publish/generator/internal/diag"
 	"github.com/bcs/publish/generator/internal/layout"
 	"github.com/bcs/publish/generator/internal/linkcheck"
+	"github.com/bcs/publish/generator/internal/pack"
 	"github.com/bcs/publish/generator/internal/page"
 )
 
@@ -31,6 +32,8 @@ import (
 //   - a page template: the pages rendered with it; base.html or a partial: all.
 //   - an asset: that asset (with hashed names, every page, since the URL moved).
 //   - site.yaml, indicators, ICBs: everything.
+//   - anything else under packs/: the packs whose input hash changed (their
+//     generated pages and downloads), and the pages that list the packs.
 //
 // A Builder is not safe for concurrent use. A failed Update keeps what it
 // was asked to do and does it again, with the next changes, on the next call.
@@ -49,12 +52,18 @@ type Builder struct {
 	pending  map[string]bool // paths asked for and not yet done
 	unsynced map[string]bool // output paths the link index saw in a failed update
 	built    bool            // the first whole build has succeeded
+
+	packs     *packState            // the pack data and the packs built from it
+	generated map[string]*page.Page // rel -> generated page (the packs' pages)
+	packFiles map[string]bool       // output paths of the packs' downloads
+	reports   map[string]PackReport // ODS code -> the pack's report
 }
 
 // pageOut is what one page's render produced and what it read.
 type pageOut struct {
 	paths []string // output files: the page, its alias redirects, its form export
 	hub   bool     // it showed the FAQ hub
+	packs bool     // it listed the packs or their documents
 }
 
 // Stats counts the work an Update did.
@@ -64,6 +73,7 @@ type Stats struct {
 	Checked  int // pages whose links were checked
 
 	RenderedPages []string // the pages rendered (paths under content/), sorted
+	PacksBuilt    int      // ICB packs built (the others were unchanged)
 }
 
 // Result is the site after an Update.
@@ -72,12 +82,14 @@ type Result struct {
 	Pages   []*page.Page
 	Changed []string // output paths added, changed or removed by this update, sorted
 	Stats   Stats
+	Packs   []PackReport // every ICB's pack, by ODS code
 }
 
 // NewBuilder returns a Builder for the project in root.
 func NewBuilder(root fs.FS, opt Options) *Builder {
 	return &Builder{root: root, opt: opt, sources: map[string]*page.Page{}, static: map[string]bool{},
-		outs: map[string]*pageOut{}, files: map[string][]byte{}, links: linkcheck.NewIndex(), pending: map[string]bool{}, unsynced: map[string]bool{}}
+		outs: map[string]*pageOut{}, files: map[string][]byte{}, links: linkcheck.NewIndex(), pending: map[string]bool{}, unsynced: map[string]bool{},
+		packs: &packState{}, generated: map[string]*page.Page{}, packFiles: map[string]bool{}, reports: map[string]PackReport{}}
 }
 
 // Update brings the site up to date after changes to the given project
@@ -104,17 +116,20 @@ type plan struct {
 	assets    bool            // rebuild assets
 	layouts   map[string]bool // page templates edited
 	content   []string        // content paths to look at again
+	packs     bool            // reload the pack data and rebuild what changed
 }
 
 func (b *Builder) plan() plan {
 	p := plan{layouts: map[string]bool{}}
 	if !b.built {
-		return plan{all: true, inputs: true, templates: true, assets: true, content: []string{ContentDir}}
+		return plan{all: true, inputs: true, templates: true, assets: true, packs: true, content: []string{ContentDir}}
 	}
 	for f := range b.pending {
 		switch {
 		case f == SettingsFile || f == IndicatorsFile || f == ICBsFile:
-			p.inputs, p.all, p.assets = true, true, true // the highlight style lives in site.yaml
+			p.inputs, p.all, p.assets, p.packs = true, true, true, true // the highlight style lives in site.yaml
+		case under(f, pack.Dir):
+			p.packs = true
 		case under(f, TemplatesDir):
 			p.templates = true
 			name := strings.TrimSuffix(strings.TrimPrefix(f, TemplatesDir+"/"), ".html")
@@ -138,6 +153,7 @@ func under(f, dir string) bool { return f == dir || strings.HasPrefix(f, dir+"/"
 func (b *Builder) update(ctx context.Context) (_ *Result, err error) {
 	// An update that fails leaves the Builder as it was before it.
 	in, r, sources, static := b.in, b.r, b.sources, b.static
+	packs, generated := b.packs, b.generated
 	var savedRenderer renderer
 	if r != nil {
 		savedRenderer = *r
@@ -146,6 +162,7 @@ func (b *Builder) update(ctx context.Context) (_ *Result, err error) {
 	defer func() {
 		if err != nil {
 			b.in, b.r, b.sources, b.static = in, r, sources, static
+			b.packs, b.generated = packs, generated
 			if r != nil {
 				*r = savedRenderer
 			}
@@ -170,6 +187,40 @@ func (b *Builder) update(ctx context.Context) (_ *Result, err error) {
 	if err != nil {
 		return nil, err
 	}
+	// Packs: rebuild those whose inputs changed; their pages join the graph.
+	packFiles := map[string][]byte{}
+	if p.packs {
+		st, gen, files, reports, err := b.updatePacks(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for rel := range gen {
+			if o := b.generated[rel]; o != nil && generatedFacts(o) == generatedFacts(gen[rel]) {
+				gen[rel] = o // unchanged: keep what was rendered
+			}
+		}
+		for _, rel := range slices.Sorted(maps.Keys(mergeKeys(gen, b.generated))) {
+			if o, n := b.generated[rel], gen[rel]; o != n {
+				if _, ok := before[rel]; !ok {
+					before[rel] = o
+				}
+				changedPages[rel] = n
+			}
+		}
+		b.packs, b.generated, packFiles = st, gen, files
+		b.reports = map[string]PackReport{}
+		for _, r := range reports {
+			b.reports[r.ODS] = r
+			if r.Rebuilt {
+				st.Rebuilt++
+			}
+		}
+	}
+	for rel, g := range b.generated {
+		if c := b.sources[rel]; c != nil {
+			return nil, diag.Errorf(diag.Pos{File: c.File}, "this file claims the place of the generated pack page %s: move it", g.URL)
+		}
+	}
 	oldAround := map[string]bool{}
 	for rel := range changedPages {
 		if o := before[rel]; o != nil && b.published(o) {
@@ -177,8 +228,8 @@ func (b *Builder) update(ctx context.Context) (_ *Result, err error) {
 		}
 	}
 	var pages []*page.Page
-	for _, rel := range slices.Sorted(maps.Keys(b.sources)) {
-		if pg := b.sources[rel]; b.published(pg) {
+	for _, rel := range slices.Sorted(maps.Keys(mergeKeys(b.sources, b.generated))) {
+		if pg := b.source(rel); b.published(pg) {
 			pages = append(pages, pg)
 		}
 	}
@@ -210,7 +261,7 @@ func (b *Builder) update(ctx context.Context) (_ *Result, err error) {
 		}
 		r.assets = newAssets
 	}
-	r.pages, r.forms, r.csp, r.faqs = pages, forms, contentSecurityPolicy(formOrigins(forms)), &faqHub{}
+	r.pages, r.forms, r.csp, r.faqs, r.packs = pages, forms, contentSecurityPolicy(formOrigins(forms)), &faqHub{}, b.packs
 	if p.templates {
 		if r.templates, err = layout.Load(sub(b.root, TemplatesDir), TemplatesDir, r.funcs()); err != nil {
 			return nil, err
@@ -241,12 +292,12 @@ func (b *Builder) update(ctx context.Context) (_ *Result, err error) {
 	for _, pg := range pages {
 		out := b.outs[pg.Rel]
 		switch {
-		case p.all, out == nil, p.layouts[templateName(pg)], hubStale && out.hub:
+		case p.all, out == nil, p.layouts[templateName(pg)], hubStale && out.hub, p.packs && out.packs:
 			render[pg.Rel] = true
 		}
 	}
 	for x := range render {
-		if src := b.sources[x]; src == nil || !b.published(src) {
+		if src := b.source(x); src == nil || !b.published(src) {
 			delete(render, x)
 		}
 	}
@@ -269,7 +320,7 @@ func (b *Builder) update(ctx context.Context) (_ *Result, err error) {
 	changed := map[string][]byte{} // output path -> new content; nil: removed
 	outs := map[string]*pageOut{}
 	for i, pg := range toRender {
-		out := &pageOut{hub: rendered[i].hub}
+		out := &pageOut{hub: rendered[i].hub, packs: rendered[i].packs}
 		html := rendered[i].html
 		if f := forms[pg]; f != nil {
 			var export []byte
@@ -323,6 +374,14 @@ func (b *Builder) update(ctx context.Context) (_ *Result, err error) {
 			changed[rel] = nil
 		}
 	}
+	if p.packs {
+		for f := range b.packFiles {
+			if _, ok := packFiles[f]; !ok {
+				changed[f] = nil
+			}
+		}
+		maps.Copy(changed, packFiles)
+	}
 	if structural || p.inputs {
 		changed["sitemap.xml"] = sitemap(b.in.settings, pages)
 		changed["robots.txt"] = robots(b.in.settings)
@@ -368,7 +427,34 @@ func (b *Builder) update(ctx context.Context) (_ *Result, err error) {
 	}
 	maps.Copy(b.outs, outs)
 	b.files, b.pages = files, pages
-	return &Result{Files: files, Pages: pages, Changed: slices.Sorted(maps.Keys(changed)), Stats: st}, nil
+	if p.packs {
+		b.packFiles = map[string]bool{}
+		for f := range packFiles {
+			b.packFiles[f] = true
+		}
+		st.PacksBuilt = b.packs.Rebuilt
+	}
+	return &Result{Files: files, Pages: pages, Changed: slices.Sorted(maps.Keys(changed)), Stats: st, Packs: sortedReports(b.reports)}, nil
+}
+
+// source is the content page or generated page at rel, or nil.
+func (b *Builder) source(rel string) *page.Page {
+	if p := b.sources[rel]; p != nil {
+		return p
+	}
+	return b.generated[rel]
+}
+
+// mergeKeys is the union of two maps' keys.
+func mergeKeys[V any](a, b map[string]V) map[string]bool {
+	m := map[string]bool{}
+	for k := range a {
+		m[k] = true
+	}
+	for k := range b {
+		m[k] = true
+	}
+	return m
 }
 
 // published reports whether a page is in this build (drafts and future

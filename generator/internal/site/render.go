@@ -25,6 +25,7 @@ type renderer struct {
 	forms      map[*page.Page]*form.Form // the pages with a form, and their forms
 	csp        string                    // the Content-Security-Policy every page satisfies
 	faqs       *faqHub
+	packs      *packState
 }
 
 // funcs are the functions templates may call.
@@ -41,8 +42,9 @@ func (r *renderer) funcs() template.FuncMap {
 
 // rendered is one page's HTML and what it read besides its own page.
 type rendered struct {
-	html []byte
-	hub  bool // it showed the FAQ hub
+	html  []byte
+	hub   bool // it showed the FAQ hub
+	packs bool // it listed the packs or their documents
 }
 
 // renderAll renders pages in parallel; the result is in page order.
@@ -76,5 +78,5 @@ func (r *renderer) render(p *page.Page) (rendered, error) {
 		return rendered{}, err
 	}
 	html, err := r.templates.Execute(name, v)
-	return rendered{html: html, hub: v.usedHub}, err
+	return rendered{html: html, hub: v.usedHub, packs: v.usedPacks}, err
 }

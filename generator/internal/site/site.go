@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"io/fs"
 	"runtime"
+	"strings"
 	"sync"
 	"time"
 
@@ -19,6 +20,8 @@ import (
 	"github.com/bcs/publish/generator/internal/icb"
 	"github.com/bcs/publish/generator/internal/indicator"
 	"github.com/bcs/publish/generator/internal/markdown"
+	"github.com/bcs/publish/generator/internal/pack"
+	"github.com/bcs/publish/generator/internal/packsite"
 	"github.com/bcs/publish/generator/internal/page"
 )
 
@@ -44,6 +47,7 @@ type Options struct {
 type Site struct {
 	Files map[string][]byte // output path -> content
 	Pages []*page.Page      // the published pages, sorted by source path
+	Packs []PackReport      // every ICB's starter pack, by ODS code
 }
 
 // Build reads the project in root and builds the site. User errors come back
@@ -54,7 +58,21 @@ func Build(ctx context.Context, root fs.FS, opt Options) (*Site, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Site{Files: res.Files, Pages: res.Pages}, nil
+	return &Site{Files: res.Files, Pages: res.Pages, Packs: res.Packs}, nil
+}
+
+// BuildPack builds one ICB's starter pack, without the rest of the site.
+func BuildPack(root fs.FS, ods string) (*packsite.Pack, error) {
+	in, err := loadInputs(root)
+	if err != nil {
+		return nil, err
+	}
+	data, err := pack.Load(root, in.icbs)
+	if err != nil {
+		return nil, err
+	}
+	opt := packsite.Options{BaseURL: in.settings.BaseURL, Site: in.settings.Organisation.Name, Reserved: reservedIDs}
+	return packsite.Build(data, strings.ToUpper(ods), in.md, opt)
 }
 
 // inputs are the project-wide files every page depends on.

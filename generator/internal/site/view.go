@@ -11,6 +11,8 @@ import (
 	"github.com/bcs/publish/generator/internal/form"
 	"github.com/bcs/publish/generator/internal/indicator"
 	"github.com/bcs/publish/generator/internal/markdown"
+	"github.com/bcs/publish/generator/internal/pack"
+	"github.com/bcs/publish/generator/internal/packsite"
 	"github.com/bcs/publish/generator/internal/page"
 )
 
@@ -40,9 +42,20 @@ type View struct {
 	NoIndex     bool
 	CSP         string    // the Content-Security-Policy the page satisfies
 	Form        *FormView // the page's form, or nil
+	Pack        *PackView // on a pack's page and its document pages: the pack
+	Document    *DocView  // on a pack document's page: its control table and download
 
-	r       *renderer
-	usedHub bool
+	r         *renderer
+	usedHub   bool
+	usedPacks bool
+}
+
+// Packs returns every ICB's pack by region and what a pack contains, for
+// the packs index ({{with .Packs}}). The page is then rendered again
+// whenever the pack data changes.
+func (v *View) Packs() *PacksView {
+	v.usedPacks = true
+	return v.r.packsView()
 }
 
 // FAQHub returns every FAQ of the site, grouped by cluster, for the FAQ hub
@@ -128,7 +141,10 @@ func (r *renderer) view(p *page.Page) (*View, error) {
 		reserved = append(reserved, f.IDs()...)
 	}
 	ids := markdown.NewIDs(reserved...)
-	body, err := r.md.Convert(markdown.Source{File: p.File, Line: p.BodyLine, Col: 1, Text: p.Body, IDs: ids})
+	body, err := p.HTML, error(nil)
+	if !p.Generated {
+		body, err = r.md.Convert(markdown.Source{File: p.File, Line: p.BodyLine, Col: 1, Text: p.Body, IDs: ids})
+	}
 	var errs diag.List
 	collect := func(err error) {
 		if err != nil {
@@ -166,6 +182,20 @@ func (r *renderer) view(p *page.Page) (*View, error) {
 		sv, err := r.section(p, i, s, ids)
 		collect(err)
 		v.Sections = append(v.Sections, sv)
+		v.usedPacks = v.usedPacks || s.PackDocs
+	}
+	switch d := p.Data.(type) {
+	case *packsite.Pack:
+		v.Pack = packView(d, "")
+	case *docData:
+		v.Pack = packView(d.Pack, d.Doc.ID)
+		dv := &DocView{Control: packsite.Control(r.packs.data, d.Doc.Document, d.Pack.ICBPack)}
+		for _, l := range v.Pack.Documents {
+			if l.Current {
+				dv.Docx = l.Docx
+			}
+		}
+		v.Document = dv
 	}
 	for _, a := range p.Ancestors() {
 		v.Breadcrumbs = append(v.Breadcrumbs, Link{Title: a.LinkText(), URL: a.URL})
@@ -228,6 +258,11 @@ func (r *renderer) section(p *page.Page, i int, s page.Section, ids *markdown.ID
 	}
 	for j, item := range s.Items {
 		sv.Items = append(sv.Items, md(fmt.Sprintf(".items[%d]", j), item, true))
+	}
+	if s.PackDocs {
+		if sv.Items = r.packDocItems(); sv.Items == nil {
+			errs = append(errs, diag.Errorf(p.Doc.Pos(at(".pack_documents")), "pack_documents lists the starter pack's documents, but there is no %s", pack.ManifestFile))
+		}
 	}
 	for j, f := range s.FAQs {
 		sv.FAQs = append(sv.FAQs, FAQView{ID: f.ID, Question: f.Question, Answer: md(fmt.Sprintf(".faqs[%d].answer", j), f.Answer, false)})
