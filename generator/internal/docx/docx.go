@@ -95,9 +95,28 @@ type para struct {
 	numID int // 0: not in a list
 	level int
 	runs  bytes.Buffer
+
+	// Text of the same formatting is merged into one run, as Word would
+	// save it, so the file is pleasant to edit.
+	pending    strings.Builder
+	pendingRPr string
+}
+
+// raw writes markup between runs (a hyperlink's start or end, a break).
+func (p *para) raw(s string) {
+	p.endRun()
+	p.runs.WriteString(s)
+}
+
+func (p *para) endRun() {
+	if p.pending.Len() > 0 {
+		fmt.Fprintf(&p.runs, `<w:r>%s<w:t xml:space="preserve">%s</w:t></w:r>`, p.pendingRPr, esc(p.pending.String()))
+		p.pending.Reset()
+	}
 }
 
 func (w *writer) flush(p *para) {
+	p.endRun()
 	w.body.WriteString("<w:p><w:pPr>")
 	if p.style != "" {
 		fmt.Fprintf(&w.body, `<w:pStyle w:val="%s"/>`, p.style)
@@ -142,7 +161,11 @@ func (p *para) text(s string, f format) {
 	if s == "" {
 		return
 	}
-	fmt.Fprintf(&p.runs, `<w:r>%s<w:t xml:space="preserve">%s</w:t></w:r>`, f.rPr(), esc(s))
+	if rPr := f.rPr(); rPr != p.pendingRPr {
+		p.endRun()
+		p.pendingRPr = rPr
+	}
+	p.pending.WriteString(s)
 }
 
 // controlTable writes the document control table.
@@ -309,7 +332,7 @@ func (w *writer) inlines(p *para, n ast.Node, f format) {
 			p.text(plain(c.Segment.Value(w.src)), f)
 			switch {
 			case c.HardLineBreak():
-				p.runs.WriteString("<w:r><w:br/></w:r>")
+				p.raw("<w:r><w:br/></w:r>")
 			case c.SoftLineBreak():
 				p.text(" ", f)
 			}
@@ -349,9 +372,9 @@ func (w *writer) inlines(p *para, n ast.Node, f format) {
 			g := f
 			g.link = true
 			id := w.link(url)
-			fmt.Fprintf(&p.runs, `<w:hyperlink r:id="%s" w:history="1">`, id)
+			p.raw(fmt.Sprintf(`<w:hyperlink r:id="%s" w:history="1">`, id))
 			p.text(string(c.Label(w.src)), g)
-			p.runs.WriteString("</w:hyperlink>")
+			p.raw("</w:hyperlink>")
 		case *ast.Image:
 			w.inlines(p, c, f) // the alt text; images are not part of the packs
 		default:
@@ -377,9 +400,9 @@ func (w *writer) hyperlink(p *para, dest string, n ast.Node, f format) {
 	id := w.link(dest)
 	g := f
 	g.link = true
-	fmt.Fprintf(&p.runs, `<w:hyperlink r:id="%s" w:history="1">`, id)
+	p.raw(fmt.Sprintf(`<w:hyperlink r:id="%s" w:history="1">`, id))
 	w.inlines(p, n, g)
-	p.runs.WriteString("</w:hyperlink>")
+	p.raw("</w:hyperlink>")
 }
 
 // link returns the relationship id of an external hyperlink target.

@@ -82,10 +82,14 @@ func (d *Data) Expand(doc *Document, p *ICBPack) (*Expanded, error) {
 func (d *Data) checkLiteralCodes(doc *Document) diag.List {
 	var errs diag.List
 	src := string(doc.Source)
+	inAction := func(off int) bool { // placeholders check their own codes
+		open := strings.LastIndex(src[:off], "{{")
+		return open >= 0 && !strings.Contains(src[open:off], "}}")
+	}
 	for _, m := range codes.DigitRuns(src) {
 		id := src[m[0]:m[1]]
-		if (m[0] > 0 && isDigit(src[m[0]-1])) || (m[1] < len(src) && isDigit(src[m[1]])) {
-			continue // part of a longer number, reported as a whole
+		if (m[0] > 0 && isDigit(src[m[0]-1])) || (m[1] < len(src) && isDigit(src[m[1]])) || inAction(m[0]) {
+			continue // part of a longer number (reported as a whole), or in a placeholder
 		}
 		at := position(doc.File, doc.Source, m[0])
 		if msg := codes.CheckSCTID(id); msg != "" {
@@ -117,13 +121,16 @@ func templateError(file string, err error) *diag.Error {
 	}
 	line, _ := strconv.Atoi(m[1])
 	col, _ := strconv.Atoi(m[2])
+	if m[2] != "" {
+		col++ // text/template counts columns from 0
+	}
 	msg = m[3]
 	if i := strings.LastIndex(msg, "error calling "); i >= 0 {
 		if j := strings.Index(msg[i:], ": "); j >= 0 {
 			msg = msg[i+j+2:]
 		}
-	} else if i := strings.Index(msg, "> "); strings.HasPrefix(msg, "executing ") && i >= 0 {
-		msg = msg[i+2:]
+	} else if i := strings.Index(msg, ">: "); strings.HasPrefix(msg, "executing ") && i >= 0 {
+		msg = msg[i+3:]
 	}
 	return diag.Errorf(diag.Pos{File: file, Line: line, Col: col}, "%s", msg)
 }

@@ -3,7 +3,10 @@ package site
 import (
 	"bytes"
 	"context"
+	"io/fs"
 	"maps"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -134,4 +137,71 @@ func TestFAQHubFollowsQuestions(t *testing.T) {
 		{name: "a body edit elsewhere leaves the hub alone", edit: map[string]string{"content/guide/two.md": two + "More.\n"},
 			rendered: []string{"guide/two.md"}},
 	})
+}
+
+// repoFS is the repository's own project as a MapFS.
+func repoFS(t *testing.T) fstest.MapFS {
+	t.Helper()
+	m := fstest.MapFS{}
+	root := os.DirFS(filepath.Join("..", "..", ".."))
+	for _, dir := range []string{ContentDir, TemplatesDir, AssetsDir, "packs"} {
+		err := fs.WalkDir(root, dir, func(p string, d fs.DirEntry, err error) error {
+			if err != nil || d.IsDir() {
+				return err
+			}
+			data, err := fs.ReadFile(root, p)
+			m[p] = &fstest.MapFile{Data: data}
+			return err
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	return m
+}
+
+func TestPackEditsRebuildOnlyTheirPacks(t *testing.T) {
+	fsys := repoFS(t)
+	qj2 := string(fsys["packs/formulary/QJ2.yaml"].Data)
+	qj2Pages := []string{"packs/qj2/_index.md", "packs/qj2/discharge-reconciliation-workflow.md", "packs/qj2/hrd-monitoring-sop.md",
+		"packs/qj2/repeat-prescribing-sop.md", "packs/qj2/scope-of-practice.md", "packs/qj2/smr-consultation-template.md"}
+	listers := []string{"medicines-optimisation/practice-level.md", "packs/_index.md"} // they list the packs' documents
+	runSteps(t, fsys, Options{Now: now}, []step{
+		{name: "one ICB's formulary: its pack only", edit: map[string]string{"packs/formulary/QJ2.yaml": strings.Replace(qj2, "Regarded as suitable", "Suitable", 1)},
+			rendered: slices.Sorted(slices.Values(append(slices.Clone(qj2Pages), listers...)))},
+		{name: "a bad value fails and keeps the site", edit: map[string]string{"packs/formulary/QJ2.yaml": strings.Replace(qj2, "status: Amber", "status: Purple", 1)},
+			err: `packs/formulary/QJ2.yaml:40:13: status "Purple" is not in the vocabulary`},
+		{name: "a new ICB file", edit: map[string]string{"packs/formulary/QJ2.yaml": qj2, "packs/formulary/QE1.yaml": "contacts:\n  mso:\n    name: Lancashire MSO\n    email: mso@example.nhs.uk\n    source: memory\n"}},
+	})
+	b := NewBuilder(fsys, Options{Now: now})
+	first, err := b.Update(context.Background(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if first.Stats.PacksBuilt != len(first.Packs) || len(first.Packs) < 42 {
+		t.Errorf("first build built %d packs of %d", first.Stats.PacksBuilt, len(first.Packs))
+	}
+	fsys["packs/formulary/QU9.yaml"] = &fstest.MapFile{Data: append(fsys["packs/formulary/QU9.yaml"].Data, "\n# a comment\n"...)}
+	res, err := b.Update(context.Background(), []string{"packs/formulary/QU9.yaml"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Stats.PacksBuilt != 1 {
+		t.Errorf("an edit to QU9's file rebuilt %d packs, want 1", res.Stats.PacksBuilt)
+	}
+	res, err = b.Update(context.Background(), []string{"packs/documents/hrd-monitoring-sop.md"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Stats.PacksBuilt != 0 || len(res.Changed) != 0 {
+		t.Errorf("saving a document unchanged rebuilt %d packs and changed %v", res.Stats.PacksBuilt, res.Changed)
+	}
+	fsys["packs/documents/hrd-monitoring-sop.md"] = &fstest.MapFile{Data: append(fsys["packs/documents/hrd-monitoring-sop.md"].Data, "\nOne more line.\n"...)}
+	res, err = b.Update(context.Background(), []string{"packs/documents/hrd-monitoring-sop.md"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Stats.PacksBuilt != len(res.Packs) {
+		t.Errorf("an edit to a shared document rebuilt %d packs, want all %d", res.Stats.PacksBuilt, len(res.Packs))
+	}
 }
