@@ -44,7 +44,7 @@ fmt-check:
 
 ## fuzz: run every fuzz target for FUZZTIME each (default 30s)
 FUZZTIME ?= 30s
-FUZZ_TARGETS := FuzzDecode:./generator/internal/frontmatter/ FuzzParse:./generator/internal/icb/ FuzzValidate:./generator/internal/form/
+FUZZ_TARGETS := FuzzDecode:./generator/internal/frontmatter/ FuzzParse:./generator/internal/icb/ FuzzValidate:./generator/internal/form/ FuzzAlignment:./generator/internal/pack/
 fuzz:
 	@set -e; for t in $(FUZZ_TARGETS); do \
 	  echo "== $${t%%:*} ($${t#*:})"; \

@@ -46,3 +46,39 @@ func BenchmarkBuildRealContent(b *testing.B) {
 		realSite(b)
 	}
 }
+
+// BenchmarkPacksCold loads the pack data and builds every ICB's pack
+// (documents, .docx files and bundles, without the pages), on all cores, as
+// the first build does.
+func BenchmarkPacksCold(b *testing.B) {
+	fsys := repoFS(b)
+	in, err := loadInputs(fsys)
+	if err != nil {
+		b.Fatal(err)
+	}
+	bl := NewBuilder(fsys, Options{Now: now})
+	bl.in = in
+	b.ResetTimer()
+	for b.Loop() {
+		bl.packs = &packState{}
+		if _, _, _, _, err := bl.updatePacks(context.Background()); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkPacksNoChange is the builder's update after a pack file was
+// saved without changes: the data is loaded and hashed, nothing is rebuilt.
+func BenchmarkPacksNoChange(b *testing.B) {
+	bl := NewBuilder(repoFS(b), Options{Now: now})
+	if _, err := bl.Update(context.Background(), nil); err != nil {
+		b.Fatal(err)
+	}
+	b.ResetTimer()
+	for b.Loop() {
+		res, err := bl.Update(context.Background(), []string{"packs/formulary/QJ2.yaml"})
+		if err != nil || res.Stats.PacksBuilt != 0 {
+			b.Fatal(err, res.Stats.PacksBuilt)
+		}
+	}
+}

@@ -140,7 +140,7 @@ func TestFAQHubFollowsQuestions(t *testing.T) {
 }
 
 // repoFS is the repository's own project as a MapFS.
-func repoFS(t *testing.T) fstest.MapFS {
+func repoFS(t testing.TB) fstest.MapFS {
 	t.Helper()
 	m := fstest.MapFS{}
 	root := os.DirFS(filepath.Join("..", "..", ".."))
