@@ -156,3 +156,14 @@ func distance(a, b string) int {
 	}
 	return prev[len(b)]
 }
+
+// Flatten returns err as a List: the user errors it holds, or, for an error
+// that is not a user error (a renderer failure), one error at file, so that
+// nothing is lost.
+func Flatten(err error, file string) List {
+	var c Collector
+	if other := c.Add(err); other != nil {
+		c.Add(Errorf(Pos{File: file}, "%v", other))
+	}
+	return c.List()
+}

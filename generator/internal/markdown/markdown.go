@@ -100,16 +100,10 @@ func (c *Converter) Render(src Source, doc ast.Node) (template.HTML, error) {
 }
 
 func (c *Converter) convert(src Source, inline bool) (template.HTML, error) {
-	ids := src.IDs
-	if ids == nil {
-		ids = NewIDs()
+	doc, err := c.Parse(src)
+	if err != nil {
+		return "", err
 	}
-	ctx := parser.NewContext(parser.WithIDs(ids))
-	doc := c.md.Parser().Parse(text.NewReader(src.Text), parser.WithContext(ctx))
-	if errs := refuseUnsafe(doc, src); len(errs) > 0 {
-		return "", errs
-	}
-	alignCells(doc)
 	if inline {
 		if p, ok := doc.FirstChild().(*ast.Paragraph); ok && doc.ChildCount() == 1 {
 			doc = unwrap(p)
@@ -117,11 +111,7 @@ func (c *Converter) convert(src Source, inline bool) (template.HTML, error) {
 			return "", diag.Errorf(src.pos(0), "expected a single line of text here, not blocks (lists, headings, several paragraphs)")
 		}
 	}
-	var buf bytes.Buffer
-	if err := c.md.Renderer().Render(&buf, src.Text, doc); err != nil {
-		return "", fmt.Errorf("markdown: rendering %s: %w", src.File, err)
-	}
-	return template.HTML(buf.String()), nil // #nosec: goldmark output with raw HTML refused above
+	return c.Render(src, doc)
 }
 
 // unwrap moves a paragraph's inline children under a new document so that

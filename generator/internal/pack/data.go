@@ -8,6 +8,7 @@ package pack
 import (
 	"fmt"
 	"io/fs"
+	"maps"
 	"path"
 	"regexp"
 	"slices"
@@ -182,7 +183,7 @@ func Load(root fs.FS, icbs *icb.Set) (*Data, error) {
 	var errs diag.List
 	add := func(err error) {
 		if err != nil {
-			asList(err, &errs)
+			errs = append(errs, diag.Flatten(err, "")...)
 		}
 	}
 	read := func(name string) []byte {
@@ -249,7 +250,7 @@ func Load(root fs.FS, icbs *icb.Set) (*Data, error) {
 		return nil, err
 	}
 	// A drug that inherits a national status needs that label in the ICB's vocabulary.
-	for _, ods := range slices.Sorted(mapsKeys(d.Local)) {
+	for _, ods := range slices.Sorted(maps.Keys(d.Local)) {
 		a := d.Local[ods]
 		if a.Statuses == nil {
 			continue

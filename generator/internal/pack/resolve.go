@@ -197,14 +197,6 @@ func (d *Data) InputHash(ods, salt string) string {
 	return hex.EncodeToString(h.Sum(nil))
 }
 
-func asList(err error, l *diag.List) {
-	var c diag.Collector
-	if other := c.Add(err); other != nil {
-		c.Add(diag.Errorf(diag.Pos{}, "%v", other))
-	}
-	*l = append(*l, c.List()...)
-}
-
 func unwrap(err error) error {
 	var pe *fs.PathError
 	if errors.As(err, &pe) {
@@ -212,5 +204,3 @@ func unwrap(err error) error {
 	}
 	return err
 }
-
-func mapsKeys[M ~map[string]V, V any](m M) func(func(string) bool) { return maps.Keys(m) }

@@ -76,13 +76,13 @@ func Build(d *pack.Data, ods string, md *markdown.Converter, opt Options) (*Pack
 		doc := &m.Documents[i]
 		ex, err := d.Expand(doc, p)
 		if err != nil {
-			asList(err, &errs)
+			errs = append(errs, diag.Flatten(err, "")...)
 			continue
 		}
 		src := markdown.Source{File: doc.File + " (filled in for " + ods + ")", Line: 1, Col: 1, Text: ex.Markdown, IDs: markdown.NewIDs(opt.Reserved...)}
 		tree, err := md.Parse(src)
 		if err != nil {
-			asList(err, &errs)
+			errs = append(errs, diag.Flatten(err, "")...)
 			continue
 		}
 		body, err := md.Render(src, tree)
@@ -206,12 +206,4 @@ func Readme(d *pack.Data, p *Pack) []byte {
 		}
 	}
 	return b.Bytes()
-}
-
-func asList(err error, l *diag.List) {
-	var c diag.Collector
-	if other := c.Add(err); other != nil {
-		c.Add(diag.Errorf(diag.Pos{}, "%v", other))
-	}
-	*l = append(*l, c.List()...)
 }

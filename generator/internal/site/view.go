@@ -295,12 +295,7 @@ func menu(items []config.MenuItem, p *page.Page) []Link {
 	return out
 }
 
-// asList flattens err into diag errors; an error that is not a user error
-// (a renderer failure) is reported at file so that it is never lost.
+// asList flattens err into diag errors at file (see diag.Flatten).
 func asList(err error, file string, l *diag.List) {
-	var c diag.Collector
-	if other := c.Add(err); other != nil {
-		c.Add(diag.Errorf(diag.Pos{File: file}, "%v", other))
-	}
-	*l = append(*l, c.List()...)
+	*l = append(*l, diag.Flatten(err, file)...)
 }
