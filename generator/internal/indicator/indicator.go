@@ -21,6 +21,24 @@ const (
 	Context Direction = "context" // watched for context; no good direction
 )
 
+// Unit says how an indicator's rate is worked out from its counts.
+type Unit string
+
+// The units an indicator may have.
+const (
+	Percent Unit = "percent"  // numerator / denominator, a share of whole counts (the default)
+	Per1000 Unit = "per_1000" // numerator / denominator x 1,000 (denominator: registered patients)
+	Ratio   Unit = "ratio"    // numerator / denominator, where the numerator is a quantity, not a count of the denominator
+)
+
+// Multiplier is what numerator / denominator is multiplied by.
+func (u Unit) Multiplier() float64 {
+	if u == Per1000 {
+		return 1000
+	}
+	return 1
+}
+
 // Indicator is one measure: a rate of numerator over denominator.
 type Indicator struct {
 	ID            string    `yaml:"id"`
@@ -30,6 +48,8 @@ type Indicator struct {
 	Target        string    `yaml:"target"`         // the target or direction as published, in words
 	Direction     Direction `yaml:"direction"`      // machine-readable direction
 	TargetPercent *float64  `yaml:"target_percent"` // numeric target where one is set
+	Unit          Unit      `yaml:"unit"`           // percent (default), per_1000 or ratio
+	Key           bool      `yaml:"key"`            // charted on the dashboard workbook
 	Note          string    `yaml:"note"`           // a caveat for maintainers; not published
 	Source        string    `yaml:"source"`
 	Verified      bool      `yaml:"verified"` // false: rests on memory or local design
@@ -75,6 +95,16 @@ func Parse(name string, src []byte) (*Set, error) {
 		case Lower, Higher, Context:
 		default:
 			errs = append(errs, diag.Errorf(at("direction"), "indicator %q: direction must be lower, higher or context, not %q", ind.ID, ind.Direction))
+		}
+		switch ind.Unit {
+		case "":
+			ind.Unit = Percent
+		case Percent, Per1000, Ratio:
+		default:
+			errs = append(errs, diag.Errorf(at("unit"), "indicator %q: unit must be percent, per_1000 or ratio, not %q", ind.ID, ind.Unit))
+		}
+		if ind.TargetPercent != nil && ind.Unit != Percent {
+			errs = append(errs, diag.Errorf(at("target_percent"), "indicator %q: target_percent needs unit percent", ind.ID))
 		}
 		if t := ind.TargetPercent; t != nil && (*t < 0 || *t > 100) {
 			errs = append(errs, diag.Errorf(at("target_percent"), "indicator %q: target_percent must be between 0 and 100", ind.ID))

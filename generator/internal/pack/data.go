@@ -19,6 +19,7 @@ import (
 	"github.com/bcs/publish/generator/internal/csvtab"
 	"github.com/bcs/publish/generator/internal/diag"
 	"github.com/bcs/publish/generator/internal/icb"
+	"github.com/bcs/publish/generator/internal/indicator"
 	"github.com/bcs/publish/generator/internal/yamldoc"
 )
 
@@ -33,6 +34,7 @@ const (
 	FormularyDir   = "packs/formulary"
 	DocumentsDir   = "packs/documents"
 	ICBsFile       = "packs/icbs.csv"
+	IndicatorsFile = "packs/indicators.yaml"
 )
 
 // Fact is what every pack value carries: where it was confirmed, whether it
@@ -121,6 +123,26 @@ type Document struct {
 	Number int    // 1-based position in the pack
 }
 
+// Workbook is one workbook of the pack: the generator builds each kind
+// (WorkbookKinds) from the pack data; pack.yaml names and orders them.
+type Workbook struct {
+	ID       string `yaml:"id"` // one of WorkbookKinds
+	Title    string `yaml:"title"`
+	ListedAs string `yaml:"listed_as"`
+	Summary  string `yaml:"summary"`
+
+	Number int // 1-based position in the pack, after the documents
+}
+
+// The workbooks the generator knows how to build.
+const (
+	DashboardWorkbook = "prescribing-safety-dashboard"
+	TrackerWorkbook   = "mhra-alert-tracker"
+)
+
+// WorkbookKinds lists the workbook ids pack.yaml may use.
+var WorkbookKinds = []string{DashboardWorkbook, TrackerWorkbook}
+
 // Change is one changelog entry.
 type Change struct {
 	Version string   `yaml:"version"`
@@ -136,6 +158,7 @@ type Manifest struct {
 	Owner        string     `yaml:"owner"`
 	Approver     string     `yaml:"approver"`
 	Documents    []Document `yaml:"documents"`
+	Workbooks    []Workbook `yaml:"workbooks"`
 	Changelog    []Change   `yaml:"changelog"`
 
 	ReleasedAt time.Time // Released, parsed
@@ -165,6 +188,8 @@ type Data struct {
 	Drugs    []Drug
 	National *Alignment
 	Local    map[string]*Alignment // ODS code -> the ICB's own file
+
+	Indicators []indicator.Indicator // the dashboard's indicators, in file order
 
 	raw map[string][]byte // every file read, by path, for the per-ICB input hash
 }
@@ -210,6 +235,13 @@ func Load(root fs.FS, icbs *icb.Set) (*Data, error) {
 		reg, err := codes.Parse(SNOMEDFile, snomed, ReadFile, read2)
 		add(err)
 		d.Codes = reg
+	}
+	if src := read(IndicatorsFile); src != nil {
+		set, err := indicator.Parse(IndicatorsFile, src)
+		add(err)
+		if set != nil {
+			d.Indicators = set.All
+		}
 	}
 	if src := read(NationalFile); src != nil {
 		a, err := d.parseAlignment(NationalFile, src, true)
@@ -312,6 +344,24 @@ func parseManifest(root fs.FS, name string, src []byte, read func(string) []byte
 			continue
 		}
 		d.Source = read(d.File)
+	}
+	for i := range m.Workbooks {
+		w := &m.Workbooks[i]
+		p := fmt.Sprintf("$.workbooks[%d]", i)
+		w.Number = len(m.Documents) + i + 1
+		switch {
+		case !slices.Contains(WorkbookKinds, w.ID):
+			msg := fmt.Sprintf("unknown workbook %q: the generator builds %s", w.ID, strings.Join(WorkbookKinds, " and "))
+			if s := diag.Suggest(w.ID, WorkbookKinds); s != "" {
+				msg += fmt.Sprintf("; did you mean %q?", s)
+			}
+			errs = append(errs, diag.Errorf(at(p+".id"), "%s", msg))
+		case seen[w.ID]:
+			errs = append(errs, diag.Errorf(at(p+".id"), "%q is listed twice", w.ID))
+		case w.Title == "" || w.ListedAs == "" || w.Summary == "":
+			errs = append(errs, diag.Errorf(at(p), "workbook %q needs title, listed_as and summary", w.ID))
+		}
+		seen[w.ID] = true
 	}
 	if len(m.Changelog) == 0 || m.Changelog[0].Version != m.Version {
 		errs = append(errs, diag.Errorf(at("$.changelog"), "the changelog must start with an entry for version %s", m.Version))

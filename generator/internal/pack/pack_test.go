@@ -139,7 +139,7 @@ func TestDataErrors(t *testing.T) {
 			`packs/formulary/QE1.yaml:2:3: methotrexate inherits the national status "Amber", which this vocabulary does not have`},
 		{"duplicate key", map[string]string{"packs/formulary/QE1.yaml": "formulary: {name: x, source: memory}\nformulary: {name: y, source: memory}\n"},
 			`packs/formulary/QE1.yaml:2:1: duplicate key "formulary"`},
-		{"bad version", map[string]string{ManifestFile: strings.Replace(readRepo(t, ManifestFile), "version: 1.0.0", "version: v1", 1)},
+		{"bad version", map[string]string{ManifestFile: strings.Replace(readRepo(t, ManifestFile), "version: 1.1.0", "version: v1", 1)},
 			`packs/pack.yaml:10:10: version "v1" must be semantic`},
 		{"missing document", map[string]string{"packs/documents/smr-consultation-template.md": "\x00delete"},
 			`document "smr-consultation-template": packs/documents/smr-consultation-template.md does not exist`},

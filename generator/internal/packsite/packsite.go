@@ -19,11 +19,12 @@ import (
 	"github.com/bcs/publish/generator/internal/docx"
 	"github.com/bcs/publish/generator/internal/markdown"
 	"github.com/bcs/publish/generator/internal/pack"
+	"github.com/bcs/publish/generator/internal/workbook"
 )
 
 // FormatVersion changes whenever this package's output changes for the same
 // data, so that cached packs are rebuilt.
-const FormatVersion = "packsite/1"
+const FormatVersion = "packsite/2"
 
 // Pack is one ICB's built pack.
 type Pack struct {
@@ -31,6 +32,7 @@ type Pack struct {
 	Hash     string // pack.Data.InputHash: same hash, same bytes
 	Version  string
 	Docs     []Doc
+	Books    []Book
 	ZipName  string // bcs-mo-starter-pack-<ODS>-<version>.zip
 	Zip      []byte
 	ZipSHA   string
@@ -44,6 +46,16 @@ type Doc struct {
 	Docx     []byte
 	DocxName string   // e.g. bcs-hrd-monitoring-sop-QJ2-1.0.0.docx
 	Codes    []string // SNOMED CT ids cited
+}
+
+// PowerBIDir is the bundle folder of the dashboard's Power BI files.
+const PowerBIDir = "powerbi/"
+
+// Book is one workbook of the pack, built for the ICB.
+type Book struct {
+	*pack.Workbook
+	Xlsx     []byte
+	FileName string // e.g. bcs-mhra-alert-tracker-QJ2-1.1.0.xlsx
 }
 
 // Entry is one file of the bundle.
@@ -94,7 +106,7 @@ func Build(d *pack.Data, ods string, md *markdown.Converter, opt Options) (*Pack
 			Subject:  doc.Summary,
 			Author:   opt.Site,
 			Header:   fmt.Sprintf("%s | %s | Version %s", doc.Title, p.ICB.Name, m.Version),
-			Control:  Control(d, doc, p),
+			Control:  Control(d, doc.Title, p),
 			Date:     m.ReleasedAt,
 			BaseURL:  opt.BaseURL,
 			Keywords: "medicines optimisation; " + ods,
@@ -110,6 +122,25 @@ func Build(d *pack.Data, ods string, md *markdown.Converter, opt Options) (*Pack
 	}
 	if err := errs.Err(); err != nil {
 		return nil, err
+	}
+	for i := range m.Workbooks {
+		w := &m.Workbooks[i]
+		meta := workbook.Meta{Pack: p, Version: m.Version, Date: m.ReleasedAt, Control: Control(d, w.Title, p), Author: opt.Site, Keywords: "medicines optimisation; " + ods}
+		var data []byte
+		switch w.ID {
+		case pack.DashboardWorkbook:
+			data, err = workbook.Dashboard(d.Indicators, meta)
+		case pack.TrackerWorkbook:
+			data, err = workbook.Tracker(meta)
+		default:
+			err = fmt.Errorf("no builder for workbook %q", w.ID)
+		}
+		if err != nil {
+			return nil, fmt.Errorf("%s: workbook %s: %w", ods, w.ID, err)
+		}
+		name := fmt.Sprintf("%02d-%s.xlsx", w.Number, w.ID)
+		out.Books = append(out.Books, Book{Workbook: w, Xlsx: data, FileName: fmt.Sprintf("bcs-%s-%s-%s.xlsx", w.ID, ods, m.Version)})
+		files = append(files, bundle.File{Name: root + "workbooks/" + name, Data: data})
 	}
 	readme := Readme(d, out)
 	files = append([]bundle.File{{Name: root + "README.txt", Data: readme}}, files...)
@@ -137,10 +168,10 @@ func Hash(d *pack.Data, ods string, opt Options) string {
 }
 
 // Control is a document's document control table.
-func Control(d *pack.Data, doc *pack.Document, p *pack.ICBPack) [][2]string {
+func Control(d *pack.Data, title string, p *pack.ICBPack) [][2]string {
 	m := d.Manifest
 	return [][2]string{
-		{"Title", doc.Title},
+		{"Title", title},
 		{"Version", m.Version},
 		{"ICB", fmt.Sprintf("%s (%s)", p.ICB.Name, p.ICB.ODS)},
 		{"Formulary", p.Formulary.Name},
@@ -192,6 +223,14 @@ func Readme(d *pack.Data, p *Pack) []byte {
 	b.WriteString("\r\n\r\nDocuments (Word .docx, editable in Word or LibreOffice):\r\n")
 	for i, doc := range m.Documents {
 		fmt.Fprintf(&b, "  %d. %s: %s\r\n", i+1, doc.Title, doc.Summary)
+	}
+	if len(m.Workbooks) > 0 {
+		b.WriteString("\r\nWorkbooks (Excel .xlsx, editable in Excel or LibreOffice Calc), in workbooks/:\r\n")
+		for _, w := range m.Workbooks {
+			fmt.Fprintf(&b, "  %d. %s: %s\r\n", w.Number, w.Title, w.Summary)
+		}
+		b.WriteString("  Yellow cells are for typing; the rest is worked out by formulas and protected\r\n")
+		fmt.Fprintf(&b, "  against accidental edits (Review > Unprotect Sheet, password: %s).\r\n", workbook.Password)
 	}
 	b.WriteString("\r\nBefore you use them:\r\n")
 	b.WriteString("  - Replace the text in {{double braces}} with your practice's details.\r\n")

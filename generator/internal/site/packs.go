@@ -94,6 +94,9 @@ func (b *Builder) updatePacks(ctx context.Context) (*packState, map[string]*page
 		for _, d := range p.Docs {
 			files[dir+d.DocxName] = d.Docx
 		}
+		for _, w := range p.Books {
+			files[dir+w.FileName] = w.Xlsx
+		}
 		fmt.Fprintf(&sums, "%s  %s%s\n", p.ZipSHA, strings.TrimPrefix(dir, "packs/"), p.ZipName)
 		for _, pg := range packPages(p) {
 			pages[pg.Rel] = pg
@@ -176,6 +179,8 @@ type PackView struct {
 	Download    FileLink
 	Contents    []ContentRow
 	Documents   []DocLink
+	Workbooks   []WorkbookLink
+	PowerBI     bool // the ZIP holds the dashboard's Power BI files
 	Differences []pack.Difference
 	Unverified  []string
 	Statuses    []pack.Status
@@ -206,6 +211,13 @@ type DocLink struct {
 	Current bool
 }
 
+// WorkbookLink is one workbook of a pack.
+type WorkbookLink struct {
+	Title   string
+	Summary string
+	File    FileLink
+}
+
 // DocView is what a document page's template sees besides its body.
 type DocView struct {
 	Control [][2]string
@@ -220,7 +232,13 @@ func packView(p *packsite.Pack, current string) *PackView {
 		Download:    FileLink{Name: p.ZipName, URL: dir + p.ZipName, Size: size(len(p.Zip)), SHA: p.ZipSHA},
 		Differences: p.Differences, Unverified: p.Unverified, Statuses: p.Statuses, Contacts: p.Contacts,
 	}
+	for _, w := range p.Books {
+		v.Workbooks = append(v.Workbooks, WorkbookLink{Title: w.Title, Summary: w.Summary, File: FileLink{Name: w.FileName, URL: dir + w.FileName, Size: size(len(w.Xlsx))}})
+	}
 	for _, e := range p.Contents {
+		if strings.HasPrefix(e.Name, packsite.PowerBIDir) {
+			v.PowerBI = true
+		}
 		v.Contents = append(v.Contents, ContentRow{Name: e.Name, Size: size(e.Size), SHA256: e.SHA256})
 	}
 	for _, d := range p.Docs {
@@ -248,6 +266,7 @@ type PacksView struct {
 	Version   string
 	Released  string
 	Documents []pack.Document
+	Workbooks []pack.Workbook
 	Regions   []RegionView
 	Changelog []pack.Change
 	Count     int
@@ -273,7 +292,7 @@ func (r *renderer) packsView() *PacksView {
 		return nil
 	}
 	d := r.packs.data
-	v := &PacksView{Version: d.Manifest.Version, Released: d.Manifest.ReleasedAt.Format("2 January 2006"), Documents: d.Manifest.Documents, Changelog: d.Manifest.Changelog}
+	v := &PacksView{Version: d.Manifest.Version, Released: d.Manifest.ReleasedAt.Format("2 January 2006"), Documents: d.Manifest.Documents, Workbooks: d.Manifest.Workbooks, Changelog: d.Manifest.Changelog}
 	for _, reg := range d.ICBs.Regions() {
 		rv := RegionView{Name: reg.Name, ID: "region-" + strings.Trim(strings.Map(func(r rune) rune {
 			if r >= 'a' && r <= 'z' || r >= '0' && r <= '9' {
@@ -296,8 +315,16 @@ func (r *renderer) packDocItems() []template.HTML {
 		return nil
 	}
 	var items []template.HTML
-	for _, d := range r.packs.data.Manifest.Documents {
-		items = append(items, template.HTML(`<a href="`+PacksURL+`">`+template.HTMLEscapeString(d.ListedAs)+`</a>`)) // #nosec: escaped text, fixed URL
+	m := r.packs.data.Manifest
+	var listed []string
+	for _, d := range m.Documents {
+		listed = append(listed, d.ListedAs)
+	}
+	for _, w := range m.Workbooks {
+		listed = append(listed, w.ListedAs)
+	}
+	for _, l := range listed {
+		items = append(items, template.HTML(`<a href="`+PacksURL+`">`+template.HTMLEscapeString(l)+`</a>`)) // #nosec: escaped text, fixed URL
 	}
 	return items
 }

@@ -189,7 +189,7 @@ func (r *renderer) view(p *page.Page) (*View, error) {
 		v.Pack = packView(d, "")
 	case *docData:
 		v.Pack = packView(d.Pack, d.Doc.ID)
-		dv := &DocView{Control: packsite.Control(r.packs.data, d.Doc.Document, d.Pack.ICBPack)}
+		dv := &DocView{Control: packsite.Control(r.packs.data, d.Doc.Title, d.Pack.ICBPack)}
 		for _, l := range v.Pack.Documents {
 			if l.Current {
 				dv.Docx = l.Docx
