@@ -22,6 +22,15 @@ type File struct {
 	Data []byte
 }
 
+// packed reports whether a file is itself a ZIP package.
+func packed(name string) bool {
+	switch path.Ext(name) {
+	case ".docx", ".xlsx", ".zip":
+		return true
+	}
+	return false
+}
+
 // CheckName reports why name is not a safe archive entry name, or nil.
 func CheckName(name string) error {
 	switch {
@@ -42,12 +51,19 @@ func CheckName(name string) error {
 
 // Zip writes files, in the given order, as a ZIP archive with every entry
 // dated at (UTC, to the second) and mode 0644. Names are checked with
-// CheckName and must be unique.
+// CheckName and must be unique. Entries are deflated at the best
+// compression, except files that are ZIP packages themselves (.docx,
+// .xlsx, .zip), which are stored: deflating them again gains nothing.
 func Zip(files []File, at time.Time) ([]byte, error) {
+	return ZipLevel(files, at, flate.BestCompression)
+}
+
+// ZipLevel is Zip with a compress/flate level for the deflated entries.
+func ZipLevel(files []File, at time.Time, level int) ([]byte, error) {
 	var buf bytes.Buffer
 	w := zip.NewWriter(&buf)
 	w.RegisterCompressor(zip.Deflate, func(out io.Writer) (io.WriteCloser, error) {
-		return flate.NewWriter(out, flate.BestCompression)
+		return flate.NewWriter(out, level)
 	})
 	seen := map[string]bool{}
 	at = at.UTC().Truncate(time.Second)
@@ -60,6 +76,9 @@ func Zip(files []File, at time.Time) ([]byte, error) {
 		}
 		seen[f.Name] = true
 		h := &zip.FileHeader{Name: f.Name, Method: zip.Deflate, Modified: at}
+		if packed(f.Name) {
+			h.Method = zip.Store
+		}
 		h.SetMode(0o644)
 		e, err := w.CreateHeader(h)
 		if err != nil {

@@ -392,31 +392,16 @@ func (b *book) finish(m Meta, title, subject string) ([]byte, error) {
 
 // Repack rewrites an Office Open XML package so that it depends only on its
 // content: [Content_Types].xml first with its entries sorted, then every
-// other part in name order, all dated at.
+// other part in name order, all dated at and mode 0644. Parts are copied
+// compressed as they are (deflate output depends only on its input), so
+// re-packing costs no second compression.
 func Repack(data []byte, at time.Time) ([]byte, error) {
 	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
 	if err != nil {
 		return nil, err
 	}
-	var files []bundle.File
-	for _, f := range zr.File {
-		rc, err := f.Open()
-		if err != nil {
-			return nil, err
-		}
-		body, err := io.ReadAll(rc)
-		rc.Close()
-		if err != nil {
-			return nil, err
-		}
-		if f.Name == contentTypes {
-			if body, err = sortContentTypes(body); err != nil {
-				return nil, err
-			}
-		}
-		files = append(files, bundle.File{Name: f.Name, Data: body})
-	}
-	slices.SortFunc(files, func(a, b bundle.File) int {
+	entries := slices.Clone(zr.File)
+	slices.SortFunc(entries, func(a, b *zip.File) int {
 		if (a.Name == contentTypes) != (b.Name == contentTypes) {
 			if a.Name == contentTypes {
 				return -1
@@ -425,7 +410,62 @@ func Repack(data []byte, at time.Time) ([]byte, error) {
 		}
 		return strings.Compare(a.Name, b.Name)
 	})
-	return bundle.Zip(files, at)
+	at = at.UTC().Truncate(time.Second)
+	var buf bytes.Buffer
+	w := zip.NewWriter(&buf)
+	for i, f := range entries {
+		if i > 0 && f.Name == entries[i-1].Name {
+			return nil, fmt.Errorf("part %s appears twice", f.Name)
+		}
+		if err := bundle.CheckName(f.Name); err != nil {
+			return nil, err
+		}
+		if f.Name == contentTypes {
+			rc, err := f.Open()
+			if err != nil {
+				return nil, err
+			}
+			body, err := io.ReadAll(rc)
+			rc.Close()
+			if err != nil {
+				return nil, err
+			}
+			if body, err = sortContentTypes(body); err != nil {
+				return nil, err
+			}
+			h := &zip.FileHeader{Name: f.Name, Method: zip.Deflate, Modified: at}
+			h.SetMode(0o644)
+			e, err := w.CreateHeader(h)
+			if err != nil {
+				return nil, err
+			}
+			if _, err := e.Write(body); err != nil {
+				return nil, err
+			}
+			continue
+		}
+		h := &zip.FileHeader{Name: f.Name, Method: f.Method, CRC32: f.CRC32, CompressedSize64: f.CompressedSize64, UncompressedSize64: f.UncompressedSize64, Modified: at}
+		// CreateRaw takes the header as it is: set the MS-DOS date and time
+		// that CreateHeader would derive from Modified.
+		h.ModifiedDate = uint16((at.Year()-1980)<<9 | int(at.Month())<<5 | at.Day()) //nolint:staticcheck // the field CreateRaw writes
+		h.ModifiedTime = uint16(at.Hour()<<11 | at.Minute()<<5 | at.Second()/2)      //nolint:staticcheck // the field CreateRaw writes
+		h.SetMode(0o644)
+		raw, err := f.OpenRaw()
+		if err != nil {
+			return nil, err
+		}
+		e, err := w.CreateRaw(h)
+		if err != nil {
+			return nil, err
+		}
+		if _, err := io.Copy(e, raw); err != nil {
+			return nil, err
+		}
+	}
+	if err := w.Close(); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
 }
 
 const contentTypes = "[Content_Types].xml"

@@ -605,3 +605,24 @@ func checkNumber(t *testing.T, what, got string, want float64) {
 		t.Errorf("%s: %q, want %v", what, got, want)
 	}
 }
+
+// BenchmarkAllICBs builds both workbooks for every ICB, one after another
+// (the site builds packs in parallel on every core).
+func BenchmarkAllICBs(b *testing.B) {
+	d, inds := load(b)
+	var metas []Meta
+	for _, c := range d.ICBs.All {
+		metas = append(metas, meta(b, d, c.ODS))
+	}
+	b.ResetTimer()
+	for b.Loop() {
+		for _, m := range metas {
+			if _, err := Dashboard(inds, m); err != nil {
+				b.Fatal(err)
+			}
+			if _, err := Tracker(m); err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+}
