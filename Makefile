@@ -52,12 +52,13 @@ fuzz:
 	done
 
 ## bench: Go benchmarks of the whole build on 1 and 2 cores (compare the ratio; quote medians),
-## the form receiver's throughput (submissions/s, stored durably), and the preview's
+## both workbooks for every ICB (sequential), the form receiver's throughput (submissions/s, stored durably), and the preview's
 ## edit-to-reload latency on the real site and on a 10,000-page corpus from ../shared/bench
 BENCH_CORPUS ?= $(or $(TMPDIR),/tmp)/bcs-bench-corpus-10000
 MAKE_CORPUS  := ../shared/bench/make-corpus.py
 bench:
 	$(GO) test -run='^$$' -bench=. -benchmem -cpu=1,2 -count=5 ./generator/internal/site/
+	$(GO) test -run='^$$' -bench=AllICBs -benchtime=3x -count=5 ./generator/internal/workbook/
 	$(GO) test -run='^$$' -bench=Receive -benchtime=2000x -count=5 ./generator/internal/receiver/
 	@if [ -f $(MAKE_CORPUS) ]; then \
 	  [ -d $(BENCH_CORPUS) ] || python3 $(MAKE_CORPUS) $(BENCH_CORPUS) 10000 >/dev/null; \

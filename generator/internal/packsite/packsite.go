@@ -123,6 +123,7 @@ func Build(d *pack.Data, ods string, md *markdown.Converter, opt Options) (*Pack
 	if err := errs.Err(); err != nil {
 		return nil, err
 	}
+	var powerBI []bundle.File // after the workbooks
 	for i := range m.Workbooks {
 		w := &m.Workbooks[i]
 		meta := workbook.Meta{Pack: p, Version: m.Version, Date: m.ReleasedAt, Control: Control(d, w.Title, p), Author: opt.Site, Keywords: "medicines optimisation; " + ods}
@@ -141,7 +142,17 @@ func Build(d *pack.Data, ods string, md *markdown.Converter, opt Options) (*Pack
 		name := fmt.Sprintf("%02d-%s.xlsx", w.Number, w.ID)
 		out.Books = append(out.Books, Book{Workbook: w, Xlsx: data, FileName: fmt.Sprintf("bcs-%s-%s-%s.xlsx", w.ID, ods, m.Version)})
 		files = append(files, bundle.File{Name: root + "workbooks/" + name, Data: data})
+		if w.ID == pack.DashboardWorkbook {
+			// Power BI needs an absolute path: the one the README suggests unzipping to.
+			path := `C:\BCS\` + strings.TrimSuffix(root, "/") + `\workbooks\` + name
+			pbi, err := workbook.PowerBI(root+PowerBIDir, path)
+			if err != nil {
+				return nil, fmt.Errorf("%s: Power BI files: %w", ods, err)
+			}
+			powerBI = pbi
+		}
 	}
+	files = append(files, powerBI...)
 	readme := Readme(d, out)
 	files = append([]bundle.File{{Name: root + "README.txt", Data: readme}}, files...)
 	for _, f := range files {
@@ -231,6 +242,12 @@ func Readme(d *pack.Data, p *Pack) []byte {
 		}
 		b.WriteString("  Yellow cells are for typing; the rest is worked out by formulas and protected\r\n")
 		fmt.Fprintf(&b, "  against accidental edits (Review > Unprotect Sheet, password: %s).\r\n", workbook.Password)
+		b.WriteString("\r\nPower BI (in powerbi/): a Power BI project over the dashboard workbook\r\n")
+		fmt.Fprintf(&b, "(open %s.pbip in Power BI Desktop) and a data source file (%s.pbids).\r\n", workbook.PowerBIProject, workbook.PowerBIProject)
+		fmt.Fprintf(&b, "Both expect this folder at C:\\BCS\\%s (unzip the pack into C:\\BCS).\r\n", strings.TrimSuffix(p.ZipName, ".zip"))
+		b.WriteString("Unzipped elsewhere? In Power BI\r\n")
+		b.WriteString("Desktop choose Transform data > Edit parameters and set WorkbookPath to the\r\n")
+		b.WriteString("dashboard workbook's full path; for the .pbids file, edit the path in it with Notepad.\r\n")
 	}
 	b.WriteString("\r\nBefore you use them:\r\n")
 	b.WriteString("  - Replace the text in {{double braces}} with your practice's details.\r\n")

@@ -13,6 +13,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/xuri/excelize/v2"
+
 	"github.com/bcs/publish/generator/internal/icb"
 	"github.com/bcs/publish/generator/internal/markdown"
 	"github.com/bcs/publish/generator/internal/pack"
@@ -80,6 +82,25 @@ func TestEveryPack(t *testing.T) {
 		}
 		if !strings.Contains(string(entries["README.txt"]), c.Name) {
 			t.Errorf("%s: the README does not name the ICB", c.ODS)
+		}
+		// Every pack has both workbooks, readable, and the Power BI project.
+		for _, name := range []string{"workbooks/06-prescribing-safety-dashboard.xlsx", "workbooks/07-mhra-alert-tracker.xlsx"} {
+			f, err := excelize.OpenReader(bytes.NewReader(entries[name]))
+			if err != nil {
+				t.Fatalf("%s: %s: %v", c.ODS, name, err)
+			}
+			if v, _ := f.GetCellValue("About", "A2"); !strings.Contains(v, c.Name) {
+				t.Errorf("%s: %s is not for this ICB: %q", c.ODS, name, v)
+			}
+			f.Close()
+		}
+		for _, name := range []string{"powerbi/prescribing-safety-dashboard.pbip", "powerbi/prescribing-safety-dashboard.pbids", "powerbi/prescribing-safety-dashboard.SemanticModel/definition/tables/Monthly.tmdl"} {
+			if len(entries[name]) == 0 {
+				t.Errorf("%s: no %s", c.ODS, name)
+			}
+		}
+		if !bytes.Contains(entries["powerbi/prescribing-safety-dashboard.pbids"], []byte(`\\`+strings.TrimSuffix(root, "/")+`\\workbooks`)) {
+			t.Errorf("%s: the .pbids file does not point at this pack's workbook", c.ODS)
 		}
 	}
 }

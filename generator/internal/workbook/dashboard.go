@@ -44,6 +44,19 @@ const (
 	IndConfirmed
 )
 
+// IndicatorHeaders are the Indicators sheet's column headers, in column
+// order (IndID ...): the Power BI model reads the sheet by these names.
+var IndicatorHeaders = []string{"ID", "Indicator", "Numerator", "Denominator", "Unit", "Direction (better when)", "Target (as published)", "Local target", "Amber band", "Source", "Confirmed"}
+
+// MonthHeader is the Monthly data header of month k's (0-based) numerator
+// or denominator: "M01 numerator".
+func MonthHeader(k int, numerator bool) string {
+	if numerator {
+		return fmt.Sprintf("M%02d numerator", k+1)
+	}
+	return fmt.Sprintf("M%02d denominator", k+1)
+}
+
 // Columns of the Rates sheet; month k (0-based) is column RateFirst+k.
 const (
 	RateDirection = 4
@@ -78,9 +91,9 @@ func Dashboard(inds []indicator.Indicator, m Meta) ([]byte, error) {
 	b.charts(inds)
 	b.hrd(m)
 	b.name("PracticeName", practice, "The practice the workbook is for")
-	b.name("FirstMonth", first, "The first of the 12 months recorded")
-	b.name("Indicators", fmt.Sprintf("%s!$A$%d:$%s$%d", quote(IndicatorsSheet), HeaderRow, colName(IndConfirmed), last), "The indicators, with targets")
-	b.name("MonthlyData", fmt.Sprintf("%s!$A$%d:$%s$%d", quote(DataSheet), HeaderRow, colName(DataColumn(Months-1)+1), last), "Numerators and denominators, 12 months")
+	b.name(NameFirstMonth, first, "The first of the 12 months recorded")
+	b.name(NameIndicators, fmt.Sprintf("%s!$A$%d:$%s$%d", quote(IndicatorsSheet), HeaderRow, colName(IndConfirmed), last), "The indicators, with targets")
+	b.name(NameMonthlyData, fmt.Sprintf("%s!$A$%d:$%s$%d", quote(DataSheet), HeaderRow, colName(DataColumn(Months-1)+1), last), "Numerators and denominators, 12 months")
 	b.name("Rates", fmt.Sprintf("%s!$A$%d:$%s$%d", quote(RatesSheet), HeaderRow, colName(RateStatus), last), "Monthly rates, the latest rate and its status")
 	return b.finish(m, DashboardTitle, "Monthly prescribing safety indicators, rates against targets, and trends")
 }
@@ -168,7 +181,7 @@ func (b *book) indicators(inds []indicator.Indicator, m Meta) {
 	b.widths(s, 20, 40, 50, 50, 10, 12, 30, 12, 12, 50, 18)
 	b.set(s, 1, 1, "Indicators", b.title)
 	b.set(s, 1, 2, "The definitions behind the dashboard, from the same file as the BCS website's \"What good looks like\" tables. Type your local targets in the yellow columns.", b.text)
-	for i, h := range []string{"ID", "Indicator", "Numerator", "Denominator", "Unit", "Direction (better when)", "Target (as published)", "Local target", "Amber band", "Source", "Confirmed"} {
+	for i, h := range IndicatorHeaders {
 		b.set(s, i+1, HeaderRow, h, b.header)
 	}
 	for i, ind := range inds {
@@ -217,14 +230,14 @@ func (b *book) monthlyData(inds []indicator.Indicator, first string) {
 	monthStyle := b.style(&excelize.Style{Font: &excelize.Font{Family: font, Bold: true, Color: blue}, CustomNumFmt: ptr("mmm yyyy"), Alignment: &excelize.Alignment{Horizontal: "centerContinuous"}})
 	b.set(s, 1, 1, "Monthly data", b.title)
 	b.set(s, 1, 2, "Type each month's counts from your searches: numerator first, then denominator. Leave a month blank until you have its counts.", b.text)
-	b.set(s, 1, HeaderRow, "ID", b.header)
-	b.set(s, 2, HeaderRow, "Indicator", b.header)
+	b.set(s, 1, HeaderRow, IndicatorHeaders[IndID-1], b.header)
+	b.set(s, 2, HeaderRow, IndicatorHeaders[IndName-1], b.header)
 	for k := range Months {
 		c := DataColumn(k)
 		b.formula(s, c, HeaderRow-1, monthLabel(first, k), monthStyle)
 		b.set(s, c+1, HeaderRow-1, "", monthStyle)
-		b.set(s, c, HeaderRow, fmt.Sprintf("M%02d numerator", k+1), b.header)
-		b.set(s, c+1, HeaderRow, fmt.Sprintf("M%02d denominator", k+1), b.header)
+		b.set(s, c, HeaderRow, MonthHeader(k, true), b.header)
+		b.set(s, c+1, HeaderRow, MonthHeader(k, false), b.header)
 		b.colWidth(s, c, c+1, 12)
 	}
 	for i, ind := range inds {
