@@ -35,34 +35,49 @@ test('every page loads under its CSP without errors, and passes axe-core WCAG 2.
   const problems = [];
   // First, every page as a visitor gets it: the page's own CSP enforced, and
   // any CSP violation, console error or failed request recorded.
-  const strict = await browser.newPage();
+  // Four tabs share the list: networkidle waits half a second per page.
   const loadProblems = [];
-  strict.on('console', (m) => { if (m.type() === 'error' || /Content Security Policy/i.test(m.text())) loadProblems.push(`${strict.url()}: console: ${m.text()}`); });
-  strict.on('pageerror', (e) => loadProblems.push(`${strict.url()}: page error: ${e.message}`));
-  strict.on('requestfailed', (r) => loadProblems.push(`${strict.url()}: failed request: ${r.url()}`));
-  strict.on('response', (r) => { if (r.status() >= 400 && !r.url().endsWith('/404.html') && r.url() !== base + '/404.html') loadProblems.push(`${strict.url()}: HTTP ${r.status()} for ${r.url()}`); });
-  for (const path of pages) {
-    // networkidle: let late requests (the favicon) finish before moving on,
-    // or the navigation itself would abort them.
-    await strict.goto(base + path.replace(/index\.html$/, ''), { waitUntil: 'networkidle' });
-  }
-  await strict.close();
-  assert.deepEqual(loadProblems, [], 'problems while loading pages under their CSP');
-  // Then axe-core, injected past the CSP, at desktop and phone widths.
-  for (const viewport of [{ width: 1280, height: 900 }, { width: 375, height: 740 }]) {
-    const page = await browser.newPage({ viewport, bypassCSP: true });
-    for (const path of pages) {
-      const url = base + path.replace(/index\.html$/, '');
-      await page.goto(url);
-      if (await page.evaluate(() => !!document.querySelector('meta[http-equiv="refresh"]'))) continue;
-      await page.addScriptTag({ content: axe });
-      const result = await page.evaluate(() => axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'] } }));
-      for (const v of result.violations) {
-        problems.push(`${path} @${viewport.width}px: ${v.id} (${v.impact}): ${v.help}\n    ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join('\n    ')}`);
-      }
+  let nextLoad = 0;
+  const loader = async () => {
+    const strict = await browser.newPage();
+    strict.on('console', (m) => { if (m.type() === 'error' || /Content Security Policy/i.test(m.text())) loadProblems.push(`${strict.url()}: console: ${m.text()}`); });
+    strict.on('pageerror', (e) => loadProblems.push(`${strict.url()}: page error: ${e.message}`));
+    strict.on('requestfailed', (r) => loadProblems.push(`${strict.url()}: failed request: ${r.url()}`));
+    strict.on('response', (r) => { if (r.status() >= 400 && !r.url().endsWith('/404.html') && r.url() !== base + '/404.html') loadProblems.push(`${strict.url()}: HTTP ${r.status()} for ${r.url()}`); });
+    while (nextLoad < pages.length) {
+      const path = pages[nextLoad++];
+      // networkidle: let late requests (the favicon) finish before moving on,
+      // or the navigation itself would abort them.
+      await strict.goto(base + path.replace(/index\.html$/, ''), { waitUntil: 'networkidle' });
     }
-    await page.close();
-  }
+    await strict.close();
+  };
+  await Promise.all([loader(), loader(), loader(), loader()]);
+  loadProblems.sort();
+  assert.deepEqual(loadProblems, [], 'problems while loading pages under their CSP');
+  // Then axe-core, injected past the CSP, at desktop and phone widths: both
+  // widths at once, two tabs each, pulling pages from one list (axe is
+  // CPU-bound; this keeps both cores busy).
+  const check = async (viewport) => {
+    let next = 0;
+    const worker = async () => {
+      const page = await browser.newPage({ viewport, bypassCSP: true });
+      while (next < pages.length) {
+        const path = pages[next++];
+        await page.goto(base + path.replace(/index\.html$/, ''));
+        if (await page.evaluate(() => !!document.querySelector('meta[http-equiv="refresh"]'))) continue;
+        await page.addScriptTag({ content: axe });
+        const result = await page.evaluate(() => axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'] } }));
+        for (const v of result.violations) {
+          problems.push(`${path} @${viewport.width}px: ${v.id} (${v.impact}): ${v.help}\n    ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join('\n    ')}`);
+        }
+      }
+      await page.close();
+    };
+    await Promise.all([worker(), worker()]);
+  };
+  await Promise.all([{ width: 1280, height: 900 }, { width: 375, height: 740 }].map(check));
+  problems.sort();
   assert.equal(problems.length, 0, `axe-core violations:\n${problems.join('\n')}`);
   assert.ok(pages.length >= 8, `only ${pages.length} pages checked`);
 });

@@ -92,6 +92,9 @@ func cmdPack(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	for _, d := range p.Docs {
 		files[d.DocxName] = d.Docx
 	}
+	for _, w := range p.Books {
+		files[w.FileName] = w.Xlsx
+	}
 	if err := os.MkdirAll(*out, 0o755); err != nil {
 		return err
 	}

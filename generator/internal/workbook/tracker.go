@@ -262,15 +262,15 @@ func (b *book) summary(m Meta) {
 	b.rag(s, fmt.Sprintf("B%d", SumOverdue), "", "", fmt.Sprintf("B%d>0", SumOverdue))
 	b.rag(s, fmt.Sprintf("B%d", SumDueSoon), "", fmt.Sprintf("B%d>0", SumDueSoon), "")
 	row := SumRate + 2
-	b.set(s, 1, row, "Who to tell", b.heading)
-	row++
 	p := m.Pack
+	b.set(s, 1, row, "Who to tell in "+p.ICB.Name, b.heading)
+	row++
 	for _, role := range []string{"mso", "mo_team"} {
 		c := p.Contact(role)
 		if c == nil {
 			continue
 		}
-		b.set(s, 1, row, c.Role+", "+p.ICB.Name, b.label)
+		b.set(s, 1, row, c.Role, b.label)
 		b.set(s, 2, row, c.Name, b.text)
 		row++
 		for _, kv := range [][2]string{{"Email", c.Email}, {"Phone", c.Phone}, {"Web", c.URL}, {"Note", c.Note}} {

@@ -179,7 +179,7 @@ func (b *book) set(sheet string, col, row int, v any, style int) {
 // finish can make the row tall enough: spreadsheet applications do not
 // size rows to wrapped text when they open a file.
 func (b *book) grow(sheet string, row int, text string, w float64) {
-	per := max(int(w*1.1)-1, 1) // characters a line holds, roughly
+	per := max(int(w*1.2)-1, 1) // characters a line holds, roughly
 	n := 0
 	for _, line := range strings.Split(text, "\n") {
 		n += max(1, (utf8.RuneCountInString(line)+per-1)/per)
