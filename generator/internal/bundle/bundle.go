@@ -12,6 +12,7 @@ import (
 	"io"
 	"path"
 	"strings"
+	"sync"
 	"time"
 	"unicode/utf8"
 )
@@ -63,7 +64,7 @@ func ZipLevel(files []File, at time.Time, level int) ([]byte, error) {
 	var buf bytes.Buffer
 	w := zip.NewWriter(&buf)
 	w.RegisterCompressor(zip.Deflate, func(out io.Writer) (io.WriteCloser, error) {
-		return flate.NewWriter(out, level)
+		return newDeflater(out, level)
 	})
 	seen := map[string]bool{}
 	at = at.UTC().Truncate(time.Second)
@@ -92,4 +93,34 @@ func ZipLevel(files []File, at time.Time, level int) ([]byte, error) {
 		return nil, err
 	}
 	return buf.Bytes(), nil
+}
+
+// Deflaters are pooled by level: a flate.Writer allocates about a megabyte,
+// and a pack's archives hold dozens of small entries.
+var deflaters sync.Map // level -> *sync.Pool of *flate.Writer
+
+type deflater struct {
+	*flate.Writer
+	pool *sync.Pool
+}
+
+func newDeflater(out io.Writer, level int) (io.WriteCloser, error) {
+	p, _ := deflaters.LoadOrStore(level, &sync.Pool{})
+	pool := p.(*sync.Pool)
+	if fw, ok := pool.Get().(*flate.Writer); ok {
+		fw.Reset(out)
+		return deflater{fw, pool}, nil
+	}
+	fw, err := flate.NewWriter(out, level)
+	if err != nil {
+		return nil, err
+	}
+	return deflater{fw, pool}, nil
+}
+
+// Close finishes the entry and returns the writer to its pool.
+func (d deflater) Close() error {
+	err := d.Writer.Close()
+	d.pool.Put(d.Writer)
+	return err
 }
