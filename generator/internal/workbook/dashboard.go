@@ -104,8 +104,7 @@ func (b *book) dashAbout(m Meta) (practice, first string) {
 	s := AboutSheet
 	p := m.Pack
 	b.widths(s, 30, 100)
-	b.set(s, 1, 1, DashboardTitle, b.title)
-	b.set(s, 1, 2, fmt.Sprintf("%s (%s): BCS medicines optimisation starter pack, version %s", p.ICB.Name, p.ICB.ODS, m.Version), b.subtitle)
+	b.titles(s, DashboardTitle, m)
 	row := b.about(s, m, DashboardTitle, 4)
 	aboutPracticeRow, aboutMonthRow := row+1, row+2
 	b.set(s, 1, row, "Your practice", b.heading)

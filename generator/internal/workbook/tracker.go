@@ -135,10 +135,8 @@ func Tracker(m Meta) ([]byte, error) {
 
 func (b *book) trackerAbout(m Meta) {
 	s := AboutSheet
-	p := m.Pack
 	b.widths(s, 30, 100)
-	b.set(s, 1, 1, TrackerTitle, b.title)
-	b.set(s, 1, 2, fmt.Sprintf("%s (%s): BCS medicines optimisation starter pack, version %s", p.ICB.Name, p.ICB.ODS, m.Version), b.subtitle)
+	b.titles(s, TrackerTitle, m)
 	row := b.about(s, m, TrackerTitle, 4)
 	row = b.lines(s, row, "How to use this workbook",
 		"1. Log every medicines safety communication the practice receives on the Alerts sheet, one row each, the day it arrives. Yellow cells are the ones you type in.",
@@ -151,10 +149,9 @@ func (b *book) trackerAbout(m Meta) {
 		"Drug Safety Update: MHRA's monthly bulletin; articles have no reference number, so record the title, date and URL.",
 		"Medicines recall: drug alerts and recalls, with their class and reference.",
 		"Other CAS alert: anything else cascaded through the Central Alerting System.")
-	row = b.lines(s, row, "Protection",
+	b.lines(s, row, "Protection",
 		"The sheets are protected so that formulas and labels are not changed by accident; the yellow cells stay open for typing, and filters and sorting work.",
 		fmt.Sprintf("The Alerts table has %d rows ready. To add rows or change anything else: Review > Unprotect Sheet, password: %s", AlertRows, Password))
-	_ = row
 	b.protect(s, false)
 	b.print(s, "")
 }
@@ -238,8 +235,8 @@ func (b *book) summary(m Meta) {
 		help           string
 	}{
 		{SumToday, "Today", "TODAY()", b.date, ""},
-		{SumQuarterStart, "This quarter starts", "DATE(YEAR(B4),INT((MONTH(B4)-1)/3)*3+1,1)", b.date, ""},
-		{SumQuarterEnd, "This quarter ends", "DATE(YEAR(B5),MONTH(B5)+3,0)", b.date, ""},
+		{SumQuarterStart, "This quarter starts", fmt.Sprintf("DATE(YEAR(B%[1]d),INT((MONTH(B%[1]d)-1)/3)*3+1,1)", SumToday), b.date, ""},
+		{SumQuarterEnd, "This quarter ends", fmt.Sprintf("DATE(YEAR(B%[1]d),MONTH(B%[1]d)+3,0)", SumQuarterStart), b.date, ""},
 		{SumLogged, "Alerts logged", fmt.Sprintf(`SUMPRODUCT(--(%s<>""))`, status), b.text, "Every row with a type or a title."},
 		{SumOpen, "Open (applicable, not closed)", fmt.Sprintf(`COUNTIF(%[1]s,"Open")+COUNTIF(%[1]s,"Due within 7 days")+COUNTIF(%[1]s,"Overdue")`, status), b.text, "Includes the overdue ones and those due within 7 days."},
 		{SumOverdue, "Overdue", fmt.Sprintf(`COUNTIF(%s,"Overdue")`, status), b.text, "Open past the action deadline."},

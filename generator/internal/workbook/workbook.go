@@ -66,8 +66,8 @@ type book struct {
 	f   *excelize.File
 	err error
 
-	title, subtitle, heading, header, label, text, wrap, input, inputDate, inputWrap, date, percent, number int
-	green, amber, red                                                                                       int // conditional (dxf) styles
+	title, subtitle, heading, header, label, text, wrap, input, inputDate, inputWrap, date, percent int
+	green, amber, red                                                                               int // conditional (dxf) styles
 
 	wraps    map[int]bool               // styles that wrap text
 	width    map[string]map[int]float64 // column widths set, by sheet
@@ -95,7 +95,6 @@ func newBook() *book {
 	b.inputDate = b.style(&excelize.Style{Fill: excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{inputFill}}, Border: border, Protection: unlocked, CustomNumFmt: &df, Alignment: top})
 	b.date = b.style(&excelize.Style{CustomNumFmt: &df, Alignment: top})
 	b.percent = b.style(&excelize.Style{NumFmt: 10, Alignment: top}) // 0.00%
-	b.number = b.style(&excelize.Style{NumFmt: 4, Alignment: top})   // #,##0.00
 	for _, id := range []int{b.header, b.wrap, b.inputWrap} {
 		b.wraps[id] = true
 	}
@@ -326,6 +325,12 @@ func (b *book) print(sheet string, repeatRows string) {
 	if repeatRows != "" && b.err == nil {
 		b.fail(b.f.SetDefinedName(&excelize.DefinedName{Name: "_xlnm.Print_Titles", RefersTo: quote(sheet) + "!" + repeatRows, Scope: sheet}))
 	}
+}
+
+// titles writes a sheet's title and the line naming the ICB and the pack.
+func (b *book) titles(sheet, title string, m Meta) {
+	b.set(sheet, 1, 1, title, b.title)
+	b.set(sheet, 1, 2, fmt.Sprintf("%s (%s): BCS medicines optimisation starter pack, version %s", m.Pack.ICB.Name, m.Pack.ICB.ODS, m.Version), b.subtitle)
 }
 
 // about writes the document control block from row, returning the next free row.
