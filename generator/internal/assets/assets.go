@@ -67,6 +67,10 @@ func Build(fsys fs.FS, dir string, extraCSS []byte, hashed bool) (*Set, error) {
 		if err != nil || d.IsDir() || strings.HasPrefix(d.Name(), ".") {
 			return err
 		}
+		if d.Type()&fs.ModeSymlink != 0 {
+			errs = append(errs, diag.Errorf(diag.Pos{File: path.Join(dir, name)}, "symbolic links are not followed (one could publish a file from outside the project, or loop): put the file itself here"))
+			return nil
+		}
 		src, err := fs.ReadFile(fsys, name)
 		if err != nil {
 			return err

@@ -29,6 +29,9 @@ func (r Row) Pos(i int) diag.Pos { return r.pos[i] }
 // rows are returned so the caller can keep checking.
 func Read(name string, src []byte, columns []string) ([]Row, diag.List) {
 	src = bytes.TrimPrefix(src, []byte("\uFEFF")) // Excel writes a BOM
+	if err := diag.CheckUTF8(name, src, 1); err != nil {
+		return nil, diag.List{err}
+	}
 	r := csv.NewReader(bytes.NewReader(src))
 	r.FieldsPerRecord = -1 // checked per row, for a clearer message
 	header, err := r.Read()

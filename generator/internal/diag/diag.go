@@ -14,6 +14,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"unicode/utf8"
 )
 
 // Pos is a position in a source file. Line and Col are 1-based; zero means
@@ -166,4 +167,26 @@ func Flatten(err error, file string) List {
 		c.Add(Errorf(Pos{File: file}, "%v", other))
 	}
 	return c.List()
+}
+
+// CheckUTF8 reports the first byte of src that is not UTF-8, as an error at
+// its line and column (firstLine is the line src starts on), or nil.
+func CheckUTF8(file string, src []byte, firstLine int) *Error {
+	if utf8.Valid(src) {
+		return nil
+	}
+	line, col := firstLine, 1
+	for i := 0; i < len(src); {
+		r, size := utf8.DecodeRune(src[i:])
+		if r == utf8.RuneError && size <= 1 {
+			return Errorf(Pos{File: file, Line: line, Col: col}, "the file is not valid UTF-8 here (byte 0x%02x): save it as UTF-8", src[i])
+		}
+		if r == '\n' {
+			line, col = line+1, 1
+		} else {
+			col++
+		}
+		i += size
+	}
+	return nil
 }

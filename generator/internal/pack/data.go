@@ -257,6 +257,10 @@ func Load(root fs.FS, icbs *icb.Set) (*Data, error) {
 		if e.IsDir() || name == NationalFile || strings.HasPrefix(e.Name(), ".") {
 			continue
 		}
+		if e.Type()&fs.ModeSymlink != 0 {
+			errs = append(errs, diag.Errorf(diag.Pos{File: name}, "symbolic links are not followed: put the file itself here"))
+			continue
+		}
 		ods, ok := strings.CutSuffix(e.Name(), ".yaml")
 		if !ok {
 			errs = append(errs, diag.Errorf(diag.Pos{File: name}, "unexpected file: ICB files are named <ODS code>.yaml, like QE1.yaml"))

@@ -132,6 +132,9 @@ var (
 // path shown in errors. Every problem found is returned as a diag.List.
 func Parse(file, rel string, src []byte) (*Page, error) {
 	p := &Page{File: file, Rel: rel}
+	if err := diag.CheckUTF8(file, src, 1); err != nil {
+		return nil, err
+	}
 	parts, doc, err := frontmatter.Decode(file, src, &p.Front)
 	if err != nil {
 		return nil, err

@@ -467,6 +467,12 @@ func (b *Builder) published(p *page.Page) bool {
 // present or gone): it parses Markdown in parallel and records copied files.
 // It returns the pages that changed (nil: gone) with their previous version
 // in before, and the copied files that changed.
+// symlinkError refuses a symbolic link in the content: it could point
+// outside the project (and publish what it points at) or at itself.
+func symlinkError(name string) *diag.Error {
+	return diag.Errorf(diag.Pos{File: name}, "symbolic links are not followed (one could publish a file from outside the project, or loop): put the file itself here")
+}
+
 func (b *Builder) readContent(ctx context.Context, paths []string, before map[string]*page.Page, st *Stats) (map[string]*page.Page, map[string]bool, error) {
 	var mds []string
 	staticChanged := map[string]bool{}
@@ -503,22 +509,33 @@ func (b *Builder) readContent(ctx context.Context, paths []string, before map[st
 	}
 	for _, p := range paths {
 		rel := strings.TrimPrefix(strings.TrimPrefix(p, ContentDir), "/")
-		info, err := fs.Stat(b.root, p)
+		info, err := fs.Lstat(b.root, p)
 		switch {
 		case errors.Is(err, fs.ErrNotExist):
 			forget(rel, nil)
 		case err != nil:
 			return nil, nil, diag.Errorf(diag.Pos{File: p}, "cannot read: %v", unwrapPath(err))
+		case info.Mode()&fs.ModeSymlink != 0:
+			return nil, nil, symlinkError(p)
 		case !info.IsDir():
 			note(p, map[string]bool{})
 		default: // a folder: everything below it is new, changed or gone
 			seen := map[string]bool{}
 			err = fs.WalkDir(b.root, p, func(name string, d fs.DirEntry, err error) error {
-				if err == nil && !d.IsDir() {
+				switch {
+				case err != nil:
+					return err
+				case d.Type()&fs.ModeSymlink != 0:
+					return symlinkError(name)
+				case !d.IsDir():
 					note(name, seen)
 				}
-				return err
+				return nil
 			})
+			var de *diag.Error
+			if errors.As(err, &de) {
+				return nil, nil, de
+			}
 			if err != nil {
 				return nil, nil, diag.Errorf(diag.Pos{File: p}, "cannot read the content: %v", unwrapPath(err))
 			}

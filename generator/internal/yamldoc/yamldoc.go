@@ -40,11 +40,17 @@ type Doc struct {
 // whenever parsing succeeded, even if decoding failed, so callers can keep
 // validating.
 func Decode(file string, src []byte, lineOffset int, v any) (*Doc, error) {
+	if err := diag.CheckUTF8(file, src, lineOffset+1); err != nil {
+		return nil, err
+	}
 	f, err := parser.ParseBytes(src, 0)
 	if err != nil {
 		return nil, convert(file, lineOffset, err, v)
 	}
 	d := &Doc{File: file, lineOffset: lineOffset}
+	if err := d.plain(f); err != nil {
+		return nil, err
+	}
 	if len(f.Docs) > 1 {
 		var at *token.Token
 		if second := f.Docs[1]; second.Start != nil {
@@ -242,4 +248,30 @@ func keysOf(t reflect.Type) []string {
 	walk(t)
 	slices.Sort(keys)
 	return slices.Compact(keys)
+}
+
+// plain refuses YAML anchors, aliases and merge keys: the files are plain
+// data, and aliases can multiply a small file into a huge value.
+func (d *Doc) plain(f *ast.File) error {
+	var errs diag.List
+	for _, doc := range f.Docs {
+		ast.Walk(visitor(func(n ast.Node) {
+			switch n.(type) {
+			case *ast.AnchorNode:
+				errs = append(errs, diag.Errorf(d.pos(n.GetToken()), "YAML anchors (&name) are not allowed: write the value out"))
+			case *ast.AliasNode:
+				errs = append(errs, diag.Errorf(d.pos(n.GetToken()), "YAML aliases (*name) are not allowed: write the value out"))
+			case *ast.MergeKeyNode:
+				errs = append(errs, diag.Errorf(d.pos(n.GetToken()), "YAML merge keys (<<) are not allowed: write the keys out"))
+			}
+		}), doc)
+	}
+	return errs.Err()
+}
+
+type visitor func(ast.Node)
+
+func (v visitor) Visit(n ast.Node) ast.Visitor {
+	v(n)
+	return v
 }
