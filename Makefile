@@ -42,9 +42,13 @@ vet:
 fmt-check:
 	@out=$$(gofmt -l generator); if [ -n "$$out" ]; then echo "gofmt needed on:"; echo "$$out"; exit 1; fi
 
-## fuzz: run every fuzz target for FUZZTIME each (default 30s)
+## fuzz: run every fuzz target for FUZZTIME each (default 30s; CI runs 10s each). Inputs that
+## failed once live in each package's testdata/fuzz and run with every go test
 FUZZTIME ?= 30s
-FUZZ_TARGETS := FuzzDecode:./generator/internal/frontmatter/ FuzzParse:./generator/internal/icb/ FuzzValidate:./generator/internal/form/ FuzzAlignment:./generator/internal/pack/
+FUZZ_TARGETS := FuzzDecode:./generator/internal/frontmatter/ FuzzParse:./generator/internal/page/ \
+  FuzzConvert:./generator/internal/markdown/ FuzzParse:./generator/internal/config/ \
+  FuzzParse:./generator/internal/indicator/ FuzzParse:./generator/internal/icb/ FuzzRead:./generator/internal/csvtab/ \
+  FuzzValidate:./generator/internal/form/ FuzzAlignment:./generator/internal/pack/
 fuzz:
 	@set -e; for t in $(FUZZ_TARGETS); do \
 	  echo "== $${t%%:*} ($${t#*:})"; \

@@ -8,7 +8,6 @@ package pack
 import (
 	"fmt"
 	"io/fs"
-	"maps"
 	"path"
 	"regexp"
 	"slices"
@@ -285,18 +284,6 @@ func Load(root fs.FS, icbs *icb.Set) (*Data, error) {
 	if err := errs.Err(); err != nil {
 		return nil, err
 	}
-	// A drug that inherits a national status needs that label in the ICB's vocabulary.
-	for _, ods := range slices.Sorted(maps.Keys(d.Local)) {
-		a := d.Local[ods]
-		if a.Statuses == nil {
-			continue
-		}
-		for _, ds := range d.National.Drugs {
-			if a.drugStatus(ds.Drug) == nil && !hasLabel(a.Statuses, ds.Status) {
-				errs = append(errs, diag.Errorf(a.doc.Pos("$.statuses"), "%s inherits the national status %q, which this vocabulary does not have: give %s a status under drugs:", ds.Drug, ds.Status, ds.Drug))
-			}
-		}
-	}
 	return d, errs.Err()
 }
 
@@ -480,6 +467,14 @@ func (d *Data) parseAlignment(name string, src []byte, national bool) (*Alignmen
 	vocab := a.Statuses
 	if vocab == nil && d.National != nil {
 		vocab = d.National.Statuses
+	}
+	// A drug that inherits a national status needs that label in the ICB's vocabulary.
+	if !national && a.Statuses != nil && d.National != nil {
+		for _, ds := range d.National.Drugs {
+			if a.drugStatus(ds.Drug) == nil && !hasLabel(a.Statuses, ds.Status) {
+				errs = append(errs, diag.Errorf(doc.Pos("$.statuses"), "%s inherits the national status %q, which this vocabulary does not have: give %s a status under drugs:", ds.Drug, ds.Status, ds.Drug))
+			}
+		}
 	}
 	seen := map[string]bool{}
 	for i, s := range a.Drugs {

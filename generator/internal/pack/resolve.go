@@ -110,7 +110,11 @@ func (d *Data) Resolve(ods string) (*ICBPack, error) {
 			differs("Status of "+dr.Name, n.drugStatus(dr.Name).Status, o.Status+noteSuffix(o.Note), o.Fact)
 		}
 		row.StatusFact = ds.Fact
-		row.Status = p.Statuses[slices.IndexFunc(p.Statuses, func(s Status) bool { return s.Label == ds.Status })]
+		i := slices.IndexFunc(p.Statuses, func(s Status) bool { return s.Label == ds.Status })
+		if i < 0 { // Load refuses such data; this guards callers that skip it
+			return nil, fmt.Errorf("%s: the status %q of %s is not in the vocabulary", ods, ds.Status, dr.Name)
+		}
+		row.Status = p.Statuses[i]
 		unverified("Status of "+dr.Name, ds.Fact)
 		if i := slices.IndexFunc(own.Monitoring, func(o Override) bool { return o.Drug == dr.Name }); i >= 0 {
 			o := own.Monitoring[i]
