@@ -26,7 +26,8 @@ test-go:
 	$(GO) test -count=1 -timeout 10m $(PKGS)
 
 ## test-e2e: Nu HTML checker and axe-core in headless Chromium over every built page, the contact
-## form end to end, and the preview server's live reload
+## form end to end, the preview server's live reload, Lighthouse on four pages, and the gates
+## failing on deliberately broken pages
 ## (SKIPs visibly when Chromium or Java is missing, unless REQUIRE_TOOLS=1)
 test-e2e: e2e-deps
 	cd $(E2E) && node --test --test-reporter=spec

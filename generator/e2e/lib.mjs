@@ -29,14 +29,15 @@ export function skipOrFail(t, what) {
 
 const types = { '.html': 'text/html; charset=utf-8', '.css': 'text/css', '.svg': 'image/svg+xml', '.js': 'text/javascript', '.xml': 'application/xml', '.txt': 'text/plain', '.json': 'application/json' };
 
-// startSite builds the site and starts the receiver and the static server.
+// startSite builds the site (of the repository, or of the project folder
+// given) and starts the receiver and the static server.
 // It returns { tmp, out, base, pages, bcs, db, stop }.
-export async function startSite() {
+export async function startSite({ project = root } = {}) {
   const tmp = mkdtempSync(join(tmpdir(), 'bcs-e2e-'));
   const bcs = join(tmp, 'bcs');
   execFileSync('go', ['build', '-o', bcs, './generator/cmd/bcs'], { cwd: root, stdio: 'inherit' });
   const out = join(tmp, 'site');
-  execFileSync(bcs, ['build', '-out', out], { cwd: root, stdio: 'inherit' });
+  execFileSync(bcs, ['build', '-root', project, '-out', out], { cwd: root, stdio: 'inherit' });
   const pages = [];
   (function walk(dir) {
     for (const name of readdirSync(dir).sort()) {
@@ -103,4 +104,41 @@ export function submissions(site) {
 export async function launch() {
   const { chromium: pw } = await import('playwright-core');
   return pw.launch({ executablePath: chromium, args: browserArgs });
+}
+
+export const axeTags = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'];
+
+// axeProblems runs axe-core on every page at each viewport, two tabs per
+// viewport, all viewports at once, and returns the violations, sorted, as
+// "<page> @<width>px: <rule> (<impact>): <help>" with the first elements.
+export async function axeProblems(browser, base, pages, viewports = [{ width: 1280, height: 900 }, { width: 375, height: 740 }]) {
+  const axe = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+  const problems = [];
+  const check = async (viewport) => {
+    let next = 0;
+    const worker = async () => {
+      const page = await browser.newPage({ viewport, bypassCSP: true });
+      while (next < pages.length) {
+        const path = pages[next++];
+        await page.goto(base + path.replace(/index\.html$/, ''));
+        if (await page.evaluate(() => !!document.querySelector('meta[http-equiv="refresh"]'))) continue;
+        await page.addScriptTag({ content: axe });
+        const result = await page.evaluate((tags) => axe.run(document, { runOnly: { type: 'tag', values: tags } }), axeTags);
+        for (const v of result.violations) {
+          problems.push(`${path} @${viewport.width}px: ${v.id} (${v.impact}): ${v.help}\n    ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join('\n    ')}`);
+        }
+      }
+      await page.close();
+    };
+    await Promise.all([worker(), worker()]);
+  };
+  await Promise.all(viewports.map(check));
+  return problems.sort();
+}
+
+// nuErrors runs the Nu HTML checker over a folder and returns its error
+// lines ("file:...: error: ..."), or [] when the folder is valid.
+export function nuErrors(dir) {
+  const r = spawnSync('java', ['-jar', require('vnu-jar'), '--errors-only', '--skip-non-html', '--format', 'gnu', dir], { encoding: 'utf8' });
+  return r.status === 0 ? [] : `${r.stderr}${r.stdout}`.trim().split('\n');
 }

@@ -7,9 +7,8 @@
 // with REQUIRE_TOOLS=1 (set by .ci/run) they fail instead.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
-import { chromium, have, launch, require, skipOrFail, startSite } from './lib.mjs';
+import { existsSync } from 'node:fs';
+import { axeProblems, chromium, have, launch, nuErrors, skipOrFail, startSite } from './lib.mjs';
 
 let site, out, base, pages;
 
@@ -22,17 +21,14 @@ after(() => site?.stop());
 
 test('every page is valid HTML (Nu checker)', (t) => {
   if (!have('java', ['-version'])) return skipOrFail(t, 'java (for the Nu HTML checker)');
-  const vnu = require('vnu-jar');
-  const r = spawnSync('java', ['-jar', vnu, '--errors-only', '--skip-non-html', '--format', 'text', out], { encoding: 'utf8' });
-  assert.equal(r.status, 0, `Nu HTML checker found errors:\n${r.stderr}${r.stdout}`);
+  const errors = nuErrors(out);
+  assert.deepEqual(errors, [], `Nu HTML checker found errors:\n${errors.join('\n')}`);
 });
 
 test('every page loads under its CSP without errors, and passes axe-core WCAG 2.x A/AA at desktop and phone widths', async (t) => {
   if (!existsSync(chromium)) return skipOrFail(t, `Chromium (${chromium})`);
   const browser = await launch();
   t.after(() => browser.close());
-  const axe = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
-  const problems = [];
   // First, every page as a visitor gets it: the page's own CSP enforced, and
   // any CSP violation, console error or failed request recorded.
   // Four tabs share the list: networkidle waits half a second per page.
@@ -55,29 +51,8 @@ test('every page loads under its CSP without errors, and passes axe-core WCAG 2.
   await Promise.all([loader(), loader(), loader(), loader()]);
   loadProblems.sort();
   assert.deepEqual(loadProblems, [], 'problems while loading pages under their CSP');
-  // Then axe-core, injected past the CSP, at desktop and phone widths: both
-  // widths at once, two tabs each, pulling pages from one list (axe is
-  // CPU-bound; this keeps both cores busy).
-  const check = async (viewport) => {
-    let next = 0;
-    const worker = async () => {
-      const page = await browser.newPage({ viewport, bypassCSP: true });
-      while (next < pages.length) {
-        const path = pages[next++];
-        await page.goto(base + path.replace(/index\.html$/, ''));
-        if (await page.evaluate(() => !!document.querySelector('meta[http-equiv="refresh"]'))) continue;
-        await page.addScriptTag({ content: axe });
-        const result = await page.evaluate(() => axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'] } }));
-        for (const v of result.violations) {
-          problems.push(`${path} @${viewport.width}px: ${v.id} (${v.impact}): ${v.help}\n    ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join('\n    ')}`);
-        }
-      }
-      await page.close();
-    };
-    await Promise.all([worker(), worker()]);
-  };
-  await Promise.all([{ width: 1280, height: 900 }, { width: 375, height: 740 }].map(check));
-  problems.sort();
+  // Then axe-core, injected past the CSP, at desktop and phone widths.
+  const problems = await axeProblems(browser, base, pages);
   assert.equal(problems.length, 0, `axe-core violations:\n${problems.join('\n')}`);
   assert.ok(pages.length >= 8, `only ${pages.length} pages checked`);
 });
