@@ -12,7 +12,7 @@ all: build
 
 ## build: build the website into public/ (drafts and future pages left out)
 build:
-	$(BCS) build
+	$(BCS) build $(BUILD_FLAGS)
 
 ## drafts: build including drafts and future-dated pages, into public/
 drafts:

@@ -23,6 +23,7 @@ func cmdBuild(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	out := fl.String("out", "", "output directory (default: public/ in the project directory)")
 	drafts := fl.Bool("drafts", false, "include pages marked draft: true")
 	future := fl.Bool("future", false, "include pages dated in the future")
+	external := fl.Bool("external", false, "list every external link with the pages that carry it (they are never fetched)")
 	if err := parseFlags(fl, args, stderr); err != nil {
 		return err
 	}
@@ -40,6 +41,16 @@ func cmdBuild(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	fmt.Fprintf(stdout, "built %d pages, wrote %d files to %s in %s\n", len(s.Pages), n, *out, time.Since(start).Round(time.Millisecond))
 	printPackReport(stdout, s.Packs)
+	if *external {
+		for _, e := range s.External {
+			fmt.Fprintf(stdout, "external %s  (%d page(s): %s)\n", e.URL, len(e.Pages), strings.Join(e.Pages[:min(3, len(e.Pages))], ", "))
+		}
+	}
+	fmt.Fprintf(stdout, "links: internal links and #fragments all resolve; %d external addresses not fetched", len(s.External))
+	if !*external {
+		fmt.Fprint(stdout, " (bcs build -external lists them)")
+	}
+	fmt.Fprintln(stdout)
 	return nil
 }
 

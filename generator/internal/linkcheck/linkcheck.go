@@ -38,6 +38,33 @@ type link struct {
 	external bool
 }
 
+// External is one external address linked from the site: listed for
+// people to check, never fetched.
+type External struct {
+	URL   string
+	Pages []string // output paths of the pages linking to it, sorted
+}
+
+// External lists every external link of the indexed pages, by address.
+func (x *Index) External() []External {
+	pages := map[string]map[string]bool{}
+	for name, d := range x.docs {
+		for _, l := range d.links {
+			if l.external {
+				if pages[l.href] == nil {
+					pages[l.href] = map[string]bool{}
+				}
+				pages[l.href][name] = true
+			}
+		}
+	}
+	var out []External
+	for _, u := range slices.Sorted(maps.Keys(pages)) {
+		out = append(out, External{URL: u, Pages: slices.Sorted(maps.Keys(pages[u]))})
+	}
+	return out
+}
+
 // Check scans every .html file in files and returns the broken links, in
 // page then link order.
 func Check(files map[string][]byte) []Broken {

@@ -27,6 +27,13 @@ func TestCheck(t *testing.T) {
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("Check:\n got %+v\nwant %+v", got, want)
 	}
+	x := NewIndex()
+	x.Update(files)
+	x.Update(map[string][]byte{"b/index.html": []byte(`<a href="https://nhs.uk/x">again</a>`)})
+	ext := []External{{URL: "https://nhs.uk/x", Pages: []string{"b/index.html", "index.html"}}, {URL: "mailto:x@example.org", Pages: []string{"index.html"}}}
+	if got := x.External(); !reflect.DeepEqual(got, ext) {
+		t.Errorf("External:\n got %+v\nwant %+v", got, ext)
+	}
 }
 
 // TestIndexIncremental: after each update, the broken links are exactly

@@ -83,6 +83,9 @@ type Result struct {
 	Changed []string // output paths added, changed or removed by this update, sorted
 	Stats   Stats
 	Packs   []PackReport // every ICB's pack, by ODS code
+	// External lists the external links, by address: not fetched (the
+	// build is offline), listed so that people can check them.
+	External []linkcheck.External
 }
 
 // NewBuilder returns a Builder for the project in root.
@@ -434,7 +437,7 @@ func (b *Builder) update(ctx context.Context) (_ *Result, err error) {
 		}
 		st.PacksBuilt = b.packs.Rebuilt
 	}
-	return &Result{Files: files, Pages: pages, Changed: slices.Sorted(maps.Keys(changed)), Stats: st, Packs: sortedReports(b.reports)}, nil
+	return &Result{Files: files, Pages: pages, Changed: slices.Sorted(maps.Keys(changed)), Stats: st, Packs: sortedReports(b.reports), External: b.links.External()}, nil
 }
 
 // source is the content page or generated page at rel, or nil.

@@ -19,6 +19,7 @@ import (
 	"github.com/bcs/publish/generator/internal/diag"
 	"github.com/bcs/publish/generator/internal/icb"
 	"github.com/bcs/publish/generator/internal/indicator"
+	"github.com/bcs/publish/generator/internal/linkcheck"
 	"github.com/bcs/publish/generator/internal/markdown"
 	"github.com/bcs/publish/generator/internal/pack"
 	"github.com/bcs/publish/generator/internal/packsite"
@@ -48,6 +49,8 @@ type Site struct {
 	Files map[string][]byte // output path -> content
 	Pages []*page.Page      // the published pages, sorted by source path
 	Packs []PackReport      // every ICB's starter pack, by ODS code
+	// External lists the external links by address (never fetched).
+	External []linkcheck.External
 }
 
 // Build reads the project in root and builds the site. User errors come back
@@ -58,7 +61,7 @@ func Build(ctx context.Context, root fs.FS, opt Options) (*Site, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Site{Files: res.Files, Pages: res.Pages, Packs: res.Packs}, nil
+	return &Site{Files: res.Files, Pages: res.Pages, Packs: res.Packs, External: res.External}, nil
 }
 
 // BuildPack builds one ICB's starter pack, without the rest of the site.
