@@ -59,9 +59,11 @@ func TestHostileContent(t *testing.T) {
 	for i := range 2000 {
 		deep.WriteString(strings.Repeat("  ", i) + "- level\n")
 	}
+	deep16 := deep.String()[:strings.Index(deep.String(), strings.Repeat(" ", 34)+"-")] // 17 levels, 32 columns
 	cases = append(cases,
 		hostileCase{name: "huge-file", files: map[string][]byte{"content/guide/huge.md": page(huge.String())}, want: "ok"},
-		hostileCase{name: "deeply-nested-list", files: map[string][]byte{"content/guide/deep.md": page(deep.String())}, want: "ok"},
+		hostileCase{name: "deeply-nested-list", files: map[string][]byte{"content/guide/deep.md": page(deep.String())}, want: `error ^content/guide/deep.md:39:1: this line is indented 66 columns`},
+		hostileCase{name: "nested-list-16-levels", files: map[string][]byte{"content/guide/nested.md": page(deep16)}, want: "ok"},
 		hostileCase{name: "deeply-nested-quotes", files: map[string][]byte{"content/guide/quotes.md": page(strings.Repeat(">", 20000) + " deep\n")}, want: "ok"},
 		hostileCase{name: "very-long-line", files: map[string][]byte{"content/guide/long.md": page(strings.Repeat("word ", 400000) + "\n")}, want: "ok"},
 		hostileCase{name: "invalid-utf8-body", files: map[string][]byte{"content/guide/bytes.md": page("Fine line.\nBad \xff\xfe bytes.\n")}, want: `error ^content/guide/bytes.md:7:\d+: .*UTF-8`},
