@@ -71,10 +71,21 @@ func Decode(file string, src []byte, lineOffset int, v any) (*Doc, error) {
 			return nil, diag.Errorf(d.pos(d.root.GetToken()), "expected key: value pairs, found %s", describe(d.root))
 		}
 	}
-	if err := yaml.NodeToValue(d.root, v, yaml.DisallowUnknownField()); err != nil {
+	if err := decodeNode(d.root, v); err != nil {
 		return d, convert(file, lineOffset, err, v)
 	}
 	return d, nil
+}
+
+// decodeNode decodes strictly, turning a panic inside the YAML library
+// (fuzzing found inputs that cause one) into an error at the document.
+func decodeNode(root ast.Node, v any) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("[%d:%d] this YAML cannot be read (%v)", root.GetToken().Position.Line, root.GetToken().Position.Column, r)
+		}
+	}()
+	return yaml.NodeToValue(root, v, yaml.DisallowUnknownField())
 }
 
 // Pos returns the position of the value at path (a YAML path such as
@@ -263,6 +274,8 @@ func (d *Doc) plain(f *ast.File) error {
 				errs = append(errs, diag.Errorf(d.pos(n.GetToken()), "YAML aliases (*name) are not allowed: write the value out"))
 			case *ast.MergeKeyNode:
 				errs = append(errs, diag.Errorf(d.pos(n.GetToken()), "YAML merge keys (<<) are not allowed: write the keys out"))
+			case *ast.TagNode:
+				errs = append(errs, diag.Errorf(d.pos(n.GetToken()), "YAML tags (!name) are not allowed: write the value on its own"))
 			}
 		}), doc)
 	}

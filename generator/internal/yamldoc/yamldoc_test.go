@@ -1,6 +1,7 @@
 package yamldoc
 
 import (
+	"strings"
 	"testing"
 )
 
@@ -50,6 +51,27 @@ func TestPos(t *testing.T) {
 	} {
 		if got := doc.Pos(path).String(); got != want {
 			t.Errorf("Pos(%s) = %s, want %s", path, got, want)
+		}
+	}
+}
+
+// TestPlainData: anchors, aliases, merge keys and tags are refused at their
+// positions; a tag with no value once crashed the YAML library.
+func TestPlainData(t *testing.T) {
+	var v struct {
+		A any `yaml:"a"`
+		B any `yaml:"b"`
+	}
+	for src, want := range map[string]string{
+		"a: &x 1\n":          "f.yaml:1:4: YAML anchors",
+		"a: 1\nb: *x\n":      "f.yaml:2:4: YAML aliases",
+		"a:\n  <<: {b: 1}\n": "f.yaml:2:3: YAML merge keys",
+		"a:\n ! #0000000":    "f.yaml:2:2: YAML tags",
+		"a: !!str 1\n":       "f.yaml:1:4: YAML tags",
+	} {
+		_, err := Decode("f.yaml", []byte(src), 0, &v)
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("Decode(%q): %v, want %q", src, err, want)
 		}
 	}
 }
