@@ -58,7 +58,8 @@ fuzz:
 
 ## bench: Go benchmarks of the whole build on 1 and 2 cores (compare the ratio; quote medians),
 ## both workbooks for every ICB (sequential), the form receiver's throughput (submissions/s, stored durably), and the preview's
-## edit-to-reload latency on the real site and on a 10,000-page corpus from ../shared/bench
+## edit-to-reload latency on the real site and on a 10,000-page corpus from ../shared/bench, and a
+## table of cold builds of the 1,000- and 10,000-page corpora by bcs, Hugo (if installed) and a bare floor
 BENCH_CORPUS ?= $(or $(TMPDIR),/tmp)/bcs-bench-corpus-10000
 MAKE_CORPUS  := ../shared/bench/make-corpus.py
 bench:
@@ -72,6 +73,9 @@ bench:
 	  echo "$(MAKE_CORPUS) not found: the 10,000-page figures are skipped"; \
 	  $(GO) test -run='^$$' -bench=EditToReload/real -benchtime=50x -count=3 ./generator/internal/preview/; \
 	fi
+	@if [ -f $(MAKE_CORPUS) ]; then \
+	  $(GO) run ./generator/cmd/benchtable -shared $(dir $(MAKE_CORPUS)) -sizes 1000,10000 -runs 3; \
+	else echo "$(MAKE_CORPUS) not found: no comparison table with Hugo"; fi
 
 ## serve: preview with live reload on http://127.0.0.1:1313 (drafts and future pages included; never touches public/)
 serve:
