@@ -37,6 +37,8 @@ import (
 	"github.com/yuin/goldmark/extension"
 	"github.com/yuin/goldmark/renderer"
 	"github.com/yuin/goldmark/util"
+
+	"github.com/bcs/publish/generator/internal/benchcorpus"
 )
 
 func main() {
@@ -114,10 +116,12 @@ func run(shared, sizeList string, runs int) error {
 			return fmt.Errorf("make-corpus.py: %v\n%s", err, out)
 		}
 		project := filepath.Join(tmp, fmt.Sprintf("project-%d", n))
-		pages, err := bcsProject(repo, corpus, project)
+		// No pack.yaml, so no packs: Hugo builds none.
+		pages, err := benchcorpus.Project(repo, corpus, project, []string{"indicators.yaml", "icbs.csv"})
 		if err != nil {
 			return err
 		}
+		pages += 2 // the home and 404 pages
 		hugoSite := filepath.Join(tmp, "hugo-site")
 		if hugoErr == nil {
 			if err := os.CopyFS(hugoSite, os.DirFS(filepath.Join(shared, "hugo-site"))); err != nil && !errors.Is(err, fs.ErrExist) {
@@ -193,59 +197,6 @@ func median(ms []measure) measure {
 		cpu:   time.Duration(pick(func(m measure) int64 { return int64(m.cpu) })),
 		rssKB: pick(func(m measure) int64 { return m.rssKB }),
 	}
-}
-
-// bcsProject makes a bcs project of the corpus: its pages (without the
-// tags line, which this site does not have), the repository's templates
-// and assets, the site data the build reads (no pack.yaml, so no packs:
-// Hugo builds none), and settings. It returns the number of pages.
-func bcsProject(repo, corpus, dir string) (int, error) {
-	n := 0
-	err := filepath.WalkDir(corpus, func(p string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
-			return err
-		}
-		rel, _ := filepath.Rel(corpus, p)
-		src, err := os.ReadFile(p)
-		if err != nil {
-			return err
-		}
-		var kept []string
-		for _, l := range strings.Split(string(src), "\n") {
-			if !strings.HasPrefix(l, "tags:") {
-				kept = append(kept, l)
-			}
-		}
-		n++
-		return write(filepath.Join(dir, "content", rel), strings.Join(kept, "\n"))
-	})
-	if err != nil {
-		return 0, err
-	}
-	for _, d := range []string{"templates", "assets"} {
-		if err := os.CopyFS(filepath.Join(dir, d), os.DirFS(filepath.Join(repo, d))); err != nil {
-			return 0, err
-		}
-	}
-	for _, f := range []string{"packs/indicators.yaml", "packs/icbs.csv"} {
-		src, err := os.ReadFile(filepath.Join(repo, f))
-		if err != nil {
-			return 0, err
-		}
-		if err := write(filepath.Join(dir, f), string(src)); err != nil {
-			return 0, err
-		}
-	}
-	for name, data := range map[string]string{
-		"content/_index.md": "---\ntitle: Synthetic site\ndescription: A benchmark corpus.\n---\nPages in twenty sections.\n",
-		"content/404.md":    "---\ntitle: Page not found\ndescription: Nothing here.\n---\nTry the [home page](/).\n",
-		"content/site.yaml": "title: Bench\nbase_url: https://bench.example/\norganisation:\n  name: Bench\nmenus:\n  main:\n    - name: Guides\n      url: /guides/\n    - name: News\n      url: /news/\n",
-	} {
-		if err := write(filepath.Join(dir, name), data); err != nil {
-			return 0, err
-		}
-	}
-	return n + 2, nil
 }
 
 func write(name, data string) error {

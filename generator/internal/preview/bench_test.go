@@ -6,9 +6,10 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
-	"strings"
 	"testing"
 	"time"
+
+	"github.com/bcs/publish/generator/internal/benchcorpus"
 )
 
 // BenchmarkEditToReload measures what a writer waits for: from writing a
@@ -34,7 +35,10 @@ func BenchmarkEditToReload(b *testing.B) {
 			b.Skip("set BCS_BENCH_CORPUS to a folder made by ../shared/bench/make-corpus.py (make bench does)")
 		}
 		root := b.TempDir()
-		n := corpusProject(b, corpus, root)
+		n, err := benchcorpus.Project("../../..", corpus, root, nil)
+		if err != nil {
+			b.Fatal(err)
+		}
 		b.Logf("%d pages", n)
 		editLoop(b, root, "content/guides/page-00016.md", "/guides/page-00016/")
 	})
@@ -69,49 +73,6 @@ func editLoop(b *testing.B, root, file, url string) {
 	ms := func(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
 	b.ReportMetric(ms(times[len(times)/2]), "ms-median")
 	b.ReportMetric(ms(times[len(times)*9/10]), "ms-p90")
-}
-
-// corpusProject makes a project of the synthetic corpus in dir: its pages,
-// the repository's templates, assets and data, and settings whose menus
-// point into the corpus. make-corpus.py writes `tags:`, which this site does
-// not have, so that line is dropped.
-func corpusProject(b *testing.B, corpus, root string) int {
-	n := 0
-	err := filepath.WalkDir(corpus, func(p string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
-			return err
-		}
-		rel, _ := filepath.Rel(corpus, p)
-		src, err := os.ReadFile(p)
-		if err != nil {
-			return err
-		}
-		var lines []string
-		for _, l := range strings.Split(string(src), "\n") {
-			if !strings.HasPrefix(l, "tags:") {
-				lines = append(lines, l)
-			}
-		}
-		n++
-		return writeFile(filepath.Join(root, "content", rel), strings.Join(lines, "\n"))
-	})
-	if err != nil {
-		b.Fatal(err)
-	}
-	for _, d := range []string{"templates", "assets", "packs"} {
-		copyTree(b, filepath.Join("../../..", d), filepath.Join(root, d))
-	}
-	files := map[string]string{
-		"content/_index.md": "---\ntitle: Synthetic site\ndescription: A benchmark corpus.\n---\nPages in twenty sections.\n",
-		"content/404.md":    "---\ntitle: Page not found\ndescription: Nothing here.\n---\nTry the [home page](/).\n",
-		"content/site.yaml": "title: Bench\nbase_url: https://bench.example/\norganisation:\n  name: Bench\nmenus:\n  main:\n    - name: Guides\n      url: /guides/\n    - name: News\n      url: /news/\n",
-	}
-	for name, data := range files {
-		if err := writeFile(filepath.Join(root, name), data); err != nil {
-			b.Fatal(err)
-		}
-	}
-	return n
 }
 
 func copyTree(b testing.TB, from, to string) {
