@@ -8,6 +8,8 @@ import (
 	"maps"
 	"os"
 	"path/filepath"
+	"runtime"
+	"runtime/pprof"
 	"slices"
 	"strings"
 	"time"
@@ -24,20 +26,43 @@ func cmdBuild(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	drafts := fl.Bool("drafts", false, "include pages marked draft: true")
 	future := fl.Bool("future", false, "include pages dated in the future")
 	external := fl.Bool("external", false, "list every external link with the pages that carry it (they are never fetched)")
+	cpuprofile := fl.String("cpuprofile", "", "write a CPU profile of the build to this file (for go tool pprof)")
+	memprofile := fl.String("memprofile", "", "write a heap profile, taken when the built site has been written, to this file")
 	if err := parseFlags(fl, args, stderr); err != nil {
 		return err
+	}
+	if *cpuprofile != "" {
+		f, err := os.Create(*cpuprofile)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return err
+		}
+		defer pprof.StopCPUProfile()
 	}
 	if *out == "" {
 		*out = filepath.Join(*root, "public")
 	}
 	start := time.Now()
-	s, err := site.Build(ctx, os.DirFS(*root), site.Options{Drafts: *drafts, Future: *future, Now: start})
-	if err != nil {
-		return err
-	}
-	n, err := publish.Write(*out, s.Files)
+	// Pages go to a fresh tree beside the output as they are rendered; it
+	// replaces the output only when the whole build has succeeded.
+	stage, err := publish.NewStage(*out)
 	if err != nil {
 		return fmt.Errorf("writing %s: %w (the previous site there is unchanged)", *out, err)
+	}
+	s, err := site.Build(ctx, os.DirFS(*root), site.Options{Drafts: *drafts, Future: *future, Now: start, Sink: stage})
+	if err != nil {
+		stage.Abort()
+		return err
+	}
+	n, err := stage.Commit()
+	if err != nil {
+		return fmt.Errorf("writing %s: %w (the previous site there is unchanged)", *out, err)
+	}
+	if *memprofile != "" {
+		writeHeapProfile(*memprofile, stderr) // while the built site is still held
 	}
 	fmt.Fprintf(stdout, "built %d pages, wrote %d files to %s in %s\n", len(s.Pages), n, *out, time.Since(start).Round(time.Millisecond))
 	printPackReport(stdout, s.Packs)
@@ -121,4 +146,19 @@ func cmdPack(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		fmt.Fprintf(stdout, "  - %s\n", u)
 	}
 	return nil
+}
+
+// writeHeapProfile writes the live heap (after a collection) to name.
+func writeHeapProfile(name string, stderr io.Writer) {
+	f, err := os.Create(name)
+	if err == nil {
+		runtime.GC()
+		err = pprof.Lookup("allocs").WriteTo(f, 0)
+		if cerr := f.Close(); err == nil {
+			err = cerr
+		}
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "bcs: memory profile: %v\n", err)
+	}
 }

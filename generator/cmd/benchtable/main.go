@@ -117,7 +117,7 @@ func run(shared, sizeList string, runs int) error {
 		}
 		project := filepath.Join(tmp, fmt.Sprintf("project-%d", n))
 		// No pack.yaml, so no packs: Hugo builds none.
-		pages, err := benchcorpus.Project(repo, corpus, project, []string{"indicators.yaml", "icbs.csv"})
+		pages, err := benchcorpus.Project(repo, corpus, project, benchcorpus.Options{Packs: []string{"indicators.yaml", "icbs.csv"}})
 		if err != nil {
 			return err
 		}

@@ -4,18 +4,37 @@
 package benchcorpus
 
 import (
+	"embed"
 	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
 )
 
+// reference holds templates equivalent to the reference Hugo site in
+// ../shared/bench/hugo-site: a base layout with a menu, a page template
+// (title, date, content) and a list template (title, content, the pages
+// below with their descriptions).
+//
+//go:embed templates
+var reference embed.FS
+
+// Options say what goes into a project besides the corpus.
+type Options struct {
+	// Packs are the files copied from the repository's packs/; nil copies
+	// all of it (and so builds every ICB's pack).
+	Packs []string
+	// SiteTemplates takes the repository's own templates instead of the
+	// ones equivalent to the Hugo reference site.
+	SiteTemplates bool
+}
+
 // Project makes a project of the corpus in dir: its pages, without the
-// `tags:` line make-corpus.py writes (this site has no tags), the
-// repository's templates and assets, from packs/ the given files (all of
-// it when packs is nil), and settings, a home page and a 404 page. repo is
-// the repository root. It returns the number of corpus pages.
-func Project(repo, corpus, dir string, packs []string) (int, error) {
+// `tags:` line make-corpus.py writes (this site has no tags), templates,
+// the repository's assets, from packs/ what o asks for, and settings (with
+// the reference site's menu), a home page and a 404 page. repo is the
+// repository root. It returns the number of corpus pages.
+func Project(repo, corpus, dir string, o Options) (int, error) {
 	n := 0
 	err := filepath.WalkDir(corpus, func(p string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() {
@@ -38,16 +57,24 @@ func Project(repo, corpus, dir string, packs []string) (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	dirs := []string{"templates", "assets"}
-	if packs == nil {
+	dirs := []string{"assets"}
+	if o.Packs == nil {
 		dirs = append(dirs, "packs")
+	}
+	if o.SiteTemplates {
+		dirs = append(dirs, "templates")
+	} else {
+		t, _ := fs.Sub(reference, "templates")
+		if err := os.CopyFS(filepath.Join(dir, "templates"), t); err != nil {
+			return 0, err
+		}
 	}
 	for _, d := range dirs {
 		if err := os.CopyFS(filepath.Join(dir, d), os.DirFS(filepath.Join(repo, d))); err != nil {
 			return 0, err
 		}
 	}
-	for _, f := range packs {
+	for _, f := range o.Packs {
 		src, err := os.ReadFile(filepath.Join(repo, "packs", f))
 		if err != nil {
 			return 0, err
@@ -59,7 +86,7 @@ func Project(repo, corpus, dir string, packs []string) (int, error) {
 	for name, data := range map[string]string{
 		"content/_index.md": "---\ntitle: Synthetic site\ndescription: A benchmark corpus.\n---\nPages in twenty sections.\n",
 		"content/404.md":    "---\ntitle: Page not found\ndescription: Nothing here.\n---\nTry the [home page](/).\n",
-		"content/site.yaml": "title: Bench\nbase_url: https://bench.example/\norganisation:\n  name: Bench\nmenus:\n  main:\n    - name: Guides\n      url: /guides/\n    - name: News\n      url: /news/\n",
+		"content/site.yaml": siteYAML,
 	} {
 		if err := write(filepath.Join(dir, name), data); err != nil {
 			return 0, err
@@ -74,3 +101,18 @@ func write(name, data string) error {
 	}
 	return os.WriteFile(name, []byte(data), 0o644)
 }
+
+// siteYAML has the reference Hugo site's title and menu.
+const siteYAML = `title: Care Services Benchmark
+base_url: https://example.org/
+organisation:
+  name: Care Services Benchmark
+menus:
+  main:
+    - {name: Home care, url: /home-care/}
+    - {name: Live-in care, url: /live-in-care/}
+    - {name: Dementia care, url: /dementia-care/}
+    - {name: Funding, url: /funding/}
+    - {name: FAQs, url: /faqs/}
+    - {name: Contact, url: /contact/}
+`

@@ -92,11 +92,42 @@ func NewIndex() *Index {
 		frags: map[string]map[string]bool{}, broken: map[string][]Broken{}}
 }
 
+// File is what the index needs of one output file: whether it is there
+// and, for an HTML page, its ids and links. Scan makes one from the file's
+// content, so a build can scan each page on the goroutine that rendered it
+// and drop the HTML.
+type File struct {
+	present bool
+	doc     *doc
+}
+
+// Scan reads the output file name (nil content: removed).
+func Scan(name string, b []byte) File {
+	if b == nil {
+		return File{}
+	}
+	f := File{present: true}
+	if strings.HasSuffix(name, ".html") {
+		f.doc = scan(name, b)
+	}
+	return f
+}
+
 // Update records changed files (a nil content is a removed file) and
 // re-checks what they affect. It returns how many pages were checked.
 func (x *Index) Update(changed map[string][]byte) int {
-	recheck := map[string]bool{}
+	files := make(map[string]File, len(changed))
 	for name, b := range changed {
+		files[name] = Scan(name, b)
+	}
+	return x.Apply(files)
+}
+
+// Apply is Update with files already scanned. Its work is linear in the
+// links of the changed files and of the pages they can break.
+func (x *Index) Apply(changed map[string]File) int {
+	recheck := map[string]bool{}
+	for name, f := range changed {
 		old := x.docs[name]
 		existed := x.files[name]
 		if old != nil {
@@ -104,13 +135,12 @@ func (x *Index) Update(changed map[string][]byte) int {
 		}
 		delete(x.docs, name)
 		delete(x.broken, name)
-		var d *doc
-		if b == nil {
+		d := f.doc
+		if !f.present {
 			delete(x.files, name)
 		} else {
 			x.files[name] = true
-			if strings.HasSuffix(name, ".html") {
-				d = scan(name, b)
+			if d != nil {
 				x.docs[name] = d
 				for _, l := range d.links {
 					if l.target != "" {
@@ -124,7 +154,7 @@ func (x *Index) Update(changed map[string][]byte) int {
 			}
 		}
 		switch {
-		case existed != (b != nil): // appeared or went away: every link to it
+		case existed != f.present: // appeared or went away: every link to it
 			for src := range x.refs[name] {
 				recheck[src] = true
 			}

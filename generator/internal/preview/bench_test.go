@@ -35,7 +35,7 @@ func BenchmarkEditToReload(b *testing.B) {
 			b.Skip("set BCS_BENCH_CORPUS to a folder made by ../shared/bench/make-corpus.py (make bench does)")
 		}
 		root := b.TempDir()
-		n, err := benchcorpus.Project("../../..", corpus, root, nil)
+		n, err := benchcorpus.Project("../../..", corpus, root, benchcorpus.Options{})
 		if err != nil {
 			b.Fatal(err)
 		}

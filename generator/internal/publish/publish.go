@@ -6,79 +6,114 @@ package publish
 
 import (
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
+	"sync"
 	"syscall"
 )
 
 // Write replaces the directory out with exactly files (path relative to out
 // -> content). It returns the number of files written.
+func Write(out string, files map[string][]byte) (int, error) {
+	st, err := NewStage(out)
+	if err != nil {
+		return 0, err
+	}
+	names := slices.Sorted(maps.Keys(files))
+	for _, name := range names {
+		if err := st.Write(name, files[name]); err != nil {
+			st.Abort()
+			return 0, err
+		}
+	}
+	return st.Commit()
+}
+
+// Stage is a new output tree being written beside its target, so that a
+// build can write each file as soon as it is made (from several goroutines)
+// instead of holding the whole site in memory. Commit swaps it in; Abort
+// (or a crash) leaves the target as it was.
 //
 // The swap is two renames (out -> old, new -> out); between them out does
 // not exist for a moment, but it never holds a mix of two builds. A leftover
 // directory from a crashed run (".out.new-*", ".out.old-*") is harmless and
-// is removed by the next successful Write.
-func Write(out string, files map[string][]byte) (int, error) {
+// is removed by the next successful Commit.
+type Stage struct {
+	out, tmp string
+	mu       sync.Mutex
+	dirs     map[string]bool // directories made so far
+	n        int
+}
+
+// NewStage starts a new tree for the directory out.
+func NewStage(out string) (*Stage, error) {
 	out = filepath.Clean(out)
-	parent, base := filepath.Dir(out), filepath.Base(out)
-	if err := os.MkdirAll(parent, 0o755); err != nil {
-		return 0, err
+	if err := os.MkdirAll(filepath.Dir(out), 0o755); err != nil {
+		return nil, err
 	}
-	tmp, err := os.MkdirTemp(parent, "."+base+".new-")
+	tmp, err := os.MkdirTemp(filepath.Dir(out), "."+filepath.Base(out)+".new-")
 	if err != nil {
-		return 0, err
+		return nil, err
 	}
-	if err := writeAll(tmp, files); err != nil {
-		os.RemoveAll(tmp)
-		return 0, err
+	return &Stage{out: out, tmp: tmp, dirs: map[string]bool{tmp: true}}, nil
+}
+
+// Write writes one file (a slash-separated path relative to the tree). It
+// is safe to call from several goroutines; each file is written once.
+func (s *Stage) Write(name string, data []byte) error {
+	dst := filepath.Join(s.tmp, filepath.FromSlash(name))
+	if !filepath.IsLocal(filepath.FromSlash(name)) {
+		return fmt.Errorf("publish: %q is not a path inside the output", name)
 	}
+	dir := filepath.Dir(dst)
+	s.mu.Lock()
+	made := s.dirs[dir]
+	s.n++
+	s.mu.Unlock()
+	if !made {
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			return err
+		}
+		s.mu.Lock()
+		s.dirs[dir] = true
+		s.mu.Unlock()
+	}
+	return os.WriteFile(dst, data, 0o644)
+}
+
+// Commit flushes the new tree to disk and swaps it in for out. It returns
+// the number of files written.
+func (s *Stage) Commit() (int, error) {
 	syscall.Sync() // flush the new tree before it becomes the live one
-	if err := os.Chmod(tmp, 0o755); err != nil {
-		os.RemoveAll(tmp)
+	if err := os.Chmod(s.tmp, 0o755); err != nil {
+		s.Abort()
 		return 0, err
 	}
+	parent, base := filepath.Dir(s.out), filepath.Base(s.out)
 	old := ""
-	if _, err := os.Stat(out); err == nil {
+	if _, err := os.Stat(s.out); err == nil {
 		old = filepath.Join(parent, fmt.Sprintf(".%s.old-%d", base, os.Getpid()))
 		os.RemoveAll(old)
-		if err := os.Rename(out, old); err != nil {
-			os.RemoveAll(tmp)
+		if err := os.Rename(s.out, old); err != nil {
+			s.Abort()
 			return 0, err
 		}
 	}
-	if err := os.Rename(tmp, out); err != nil {
+	if err := os.Rename(s.tmp, s.out); err != nil {
 		if old != "" {
-			_ = os.Rename(old, out) // put the last good site back
+			_ = os.Rename(old, s.out) // put the last good site back
 		}
-		os.RemoveAll(tmp)
+		s.Abort()
 		return 0, err
 	}
 	cleanup(parent, base)
-	return len(files), nil
+	return s.n, nil
 }
 
-func writeAll(root string, files map[string][]byte) error {
-	names := make([]string, 0, len(files))
-	for n := range files {
-		names = append(names, n)
-	}
-	slices.Sort(names)
-	made := map[string]bool{}
-	for _, name := range names {
-		dst := filepath.Join(root, filepath.FromSlash(name))
-		if dir := filepath.Dir(dst); !made[dir] {
-			if err := os.MkdirAll(dir, 0o755); err != nil {
-				return err
-			}
-			made[dir] = true
-		}
-		if err := os.WriteFile(dst, files[name], 0o644); err != nil {
-			return err
-		}
-	}
-	return nil
-}
+// Abort removes the new tree; the target is untouched.
+func (s *Stage) Abort() { os.RemoveAll(s.tmp) }
 
 // cleanup removes directories left by earlier runs.
 func cleanup(parent, base string) {

@@ -1,8 +1,10 @@
 package publish
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
+	"sync"
 	"testing"
 )
 
@@ -49,6 +51,60 @@ func TestFailedWriteKeepsLastGood(t *testing.T) {
 	}
 	if got := read(t, filepath.Join(out, "index.html")); got != "good" {
 		t.Errorf("last good site damaged: index.html = %q", got)
+	}
+	leftovers, _ := filepath.Glob(filepath.Join(filepath.Dir(out), ".public.*"))
+	if len(leftovers) != 0 {
+		t.Errorf("temporary directories left behind: %v", leftovers)
+	}
+}
+
+// TestStageConcurrentWritesAndAbort writes a tree from several goroutines,
+// aborts one stage and commits another: the aborted one leaves no trace,
+// and a path outside the tree is refused.
+func TestStageConcurrentWritesAndAbort(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "public")
+	if _, err := Write(out, map[string][]byte{"index.html": []byte("good")}); err != nil {
+		t.Fatal(err)
+	}
+	bad, err := NewStage(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := bad.Write("index.html", []byte("half-built")); err != nil {
+		t.Fatal(err)
+	}
+	if err := bad.Write("../escape.html", []byte("x")); err == nil {
+		t.Error("a path outside the tree was written")
+	}
+	bad.Abort()
+	if got := read(t, filepath.Join(out, "index.html")); got != "good" {
+		t.Errorf("an aborted stage changed the site: %q", got)
+	}
+	st, err := NewStage(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var wg sync.WaitGroup
+	for g := range 4 {
+		wg.Go(func() {
+			for i := range 50 {
+				name := fmt.Sprintf("s%d/p%d/index.html", i%5, g*50+i)
+				if err := st.Write(name, []byte(name)); err != nil {
+					t.Error(err)
+				}
+			}
+		})
+	}
+	wg.Wait()
+	n, err := st.Commit()
+	if err != nil || n != 200 {
+		t.Fatalf("Commit = %d, %v", n, err)
+	}
+	if got := read(t, filepath.Join(out, "s3", "p8", "index.html")); got != "s3/p8/index.html" {
+		t.Errorf("s3/p8/index.html = %q", got)
+	}
+	if _, err := os.Stat(filepath.Join(out, "index.html")); !os.IsNotExist(err) {
+		t.Error("a file from the previous build survived")
 	}
 	leftovers, _ := filepath.Glob(filepath.Join(filepath.Dir(out), ".public.*"))
 	if len(leftovers) != 0 {

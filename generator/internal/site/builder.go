@@ -12,6 +12,7 @@ import (
 
 	"github.com/bcs/publish/generator/internal/assets"
 	"github.com/bcs/publish/generator/internal/diag"
+	"github.com/bcs/publish/generator/internal/form"
 	"github.com/bcs/publish/generator/internal/layout"
 	"github.com/bcs/publish/generator/internal/linkcheck"
 	"github.com/bcs/publish/generator/internal/pack"
@@ -99,6 +100,9 @@ func NewBuilder(root fs.FS, opt Options) *Builder {
 // paths (slash-separated, relative to the root, e.g. content/a.md). The
 // first call builds everything whatever it is given.
 func (b *Builder) Update(ctx context.Context, changed []string) (*Result, error) {
+	if b.built && b.opt.Sink != nil {
+		return nil, errors.New("site: a Builder with a Sink builds once")
+	}
 	for _, c := range changed {
 		b.pending[path.Clean(c)] = true
 	}
@@ -275,6 +279,9 @@ func (b *Builder) update(ctx context.Context) (_ *Result, err error) {
 	render := map[string]bool{}
 	structural, hubStale := !b.built, !b.built
 	for rel, n := range changedPages {
+		if !b.built {
+			break // everything is rendered; marking each page's neighbours would be quadratic
+		}
 		o := before[rel]
 		if n != nil && b.published(n) {
 			render[rel] = true
@@ -305,14 +312,26 @@ func (b *Builder) update(ctx context.Context) (_ *Result, err error) {
 		}
 	}
 
-	// Render, and put together the files that change.
+	// Render, and put together the files that change. Each page's files
+	// are made and scanned for links on the goroutine that rendered it;
+	// with a Sink, the first build also writes them there and keeps no HTML.
 	toRender := make([]*page.Page, 0, len(render))
 	for _, pg := range pages {
 		if render[pg.Rel] {
 			toRender = append(toRender, pg)
 		}
 	}
-	rendered, err := r.renderAll(ctx, toRender)
+	direct := b.opt.Sink != nil && !b.built
+	made := make([]madePage, len(toRender))
+	var c diag.Collector
+	err = parallel(ctx, len(toRender), func(i int) error {
+		var err error
+		made[i], err = b.makePage(r, toRender[i], forms[toRender[i]], direct)
+		return c.Add(err)
+	})
+	if err == nil {
+		err = c.List().Err()
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -320,27 +339,15 @@ func (b *Builder) update(ctx context.Context) (_ *Result, err error) {
 	for _, pg := range toRender {
 		st.RenderedPages = append(st.RenderedPages, pg.Rel)
 	}
-	changed := map[string][]byte{} // output path -> new content; nil: removed
+	changed := map[string]*outFile{} // output path -> new content; nil: removed
 	outs := map[string]*pageOut{}
 	for i, pg := range toRender {
-		out := &pageOut{hub: rendered[i].hub, packs: rendered[i].packs}
-		html := rendered[i].html
-		if f := forms[pg]; f != nil {
-			var export []byte
-			if html, export, err = r.finishForm(pg, f, html); err != nil {
-				return nil, err
-			}
-			changed[exportPath(f)] = export
-			out.paths = append(out.paths, exportPath(f))
+		outs[pg.Rel] = made[i].out
+		for _, f := range made[i].files {
+			changed[f.path] = f
 		}
-		changed[pg.OutPath()] = html
-		out.paths = append(out.paths, pg.OutPath())
-		for _, a := range pg.Front.Aliases {
-			changed[page.OutPath(a)] = redirectPage(b.in.settings, pg.URL)
-			out.paths = append(out.paths, page.OutPath(a))
-		}
-		outs[pg.Rel] = out
 	}
+	set := func(name string, data []byte) { changed[name] = &outFile{path: name, data: data} }
 	published := map[string]bool{}
 	for _, pg := range pages {
 		published[pg.Rel] = true
@@ -363,7 +370,7 @@ func (b *Builder) update(ctx context.Context) (_ *Result, err error) {
 			}
 		}
 		for f, data := range newAssets.Files {
-			changed[f] = data
+			set(f, data)
 		}
 	}
 	for rel := range staticChanged {
@@ -372,7 +379,7 @@ func (b *Builder) update(ctx context.Context) (_ *Result, err error) {
 			if err != nil {
 				return nil, err
 			}
-			changed[rel] = data
+			set(rel, data)
 		} else {
 			changed[rel] = nil
 		}
@@ -383,29 +390,45 @@ func (b *Builder) update(ctx context.Context) (_ *Result, err error) {
 				changed[f] = nil
 			}
 		}
-		maps.Copy(changed, packFiles)
+		for f, data := range packFiles {
+			set(f, data)
+		}
 	}
 	if structural || p.inputs {
-		changed["sitemap.xml"] = sitemap(b.in.settings, pages)
-		changed["robots.txt"] = robots(b.in.settings)
+		set("sitemap.xml", sitemap(b.in.settings, pages))
+		set("robots.txt", robots(b.in.settings))
 	}
-	changed["_headers"] = headers(r.csp)
+	set("_headers", headers(r.csp))
 	// Keep only real changes: the preview reloads the pages that did change.
-	for f, data := range changed {
-		if old, had := b.files[f]; (data == nil && !had) || (data != nil && had && string(old) == string(data)) {
+	for f, o := range changed {
+		if old, had := b.files[f]; (o == nil && !had) || (o != nil && !o.written && had && string(old) == string(o.data)) {
 			delete(changed, f)
 		}
 	}
 
 	// Links: check the changed pages and the pages that link to them (and
 	// put back what a failed update showed the index).
-	sync := maps.Clone(changed)
-	for f := range b.unsynced {
-		if _, ok := sync[f]; !ok {
-			sync[f] = b.files[f]
+	sync := make(map[string]linkcheck.File, len(changed))
+	for f, o := range changed {
+		switch {
+		case o == nil:
+			sync[f] = linkcheck.File{}
+		case o.scanned:
+			sync[f] = o.link
+		default:
+			sync[f] = linkcheck.Scan(f, o.data)
 		}
 	}
-	st.Checked = b.links.Update(sync)
+	for f := range b.unsynced {
+		if _, ok := sync[f]; !ok {
+			data, had := b.files[f]
+			if !had {
+				data = nil
+			}
+			sync[f] = linkcheck.Scan(f, data)
+		}
+	}
+	st.Checked = b.links.Apply(sync)
 	if err := reportBroken(b.links.Broken(), pages); err != nil {
 		for f := range changed {
 			b.unsynced[f] = true
@@ -416,11 +439,19 @@ func (b *Builder) update(ctx context.Context) (_ *Result, err error) {
 
 	// Commit.
 	files := maps.Clone(b.files)
-	for f, data := range changed {
-		if data == nil {
+	for f, o := range changed {
+		switch {
+		case o == nil:
 			delete(files, f)
-		} else {
-			files[f] = data
+		case direct:
+			if !o.written {
+				if err := b.opt.Sink.Write(f, o.data); err != nil {
+					return nil, err
+				}
+			}
+			files[f] = nil // on the Sink only
+		default:
+			files[f] = o.data
 		}
 	}
 	for rel := range b.outs {
@@ -438,6 +469,63 @@ func (b *Builder) update(ctx context.Context) (_ *Result, err error) {
 		st.PacksBuilt = b.packs.Rebuilt
 	}
 	return &Result{Files: files, Pages: pages, Changed: slices.Sorted(maps.Keys(changed)), Stats: st, Packs: sortedReports(b.reports), External: b.links.External()}, nil
+}
+
+// outFile is one output file an update makes.
+type outFile struct {
+	path    string
+	data    []byte         // nil once written to the Sink
+	link    linkcheck.File // what the link check needs, when scanned is set
+	scanned bool
+	written bool // already on the Sink
+}
+
+// madePage is what rendering one page made.
+type madePage struct {
+	out   *pageOut
+	files []*outFile
+}
+
+// makePage renders a page and makes its files: the page (with its form put
+// in), its form's export and its alias redirects, each scanned for links.
+// With direct set they are written to the Sink here, and not kept.
+func (b *Builder) makePage(r *renderer, pg *page.Page, f *form.Form, direct bool) (madePage, error) {
+	res, err := r.render(pg)
+	if err != nil {
+		return madePage{}, err
+	}
+	m := madePage{out: &pageOut{hub: res.hub, packs: res.packs}}
+	add := func(name string, data []byte) error {
+		o := &outFile{path: name, data: data, link: linkcheck.Scan(name, data), scanned: true}
+		if direct {
+			if err := b.opt.Sink.Write(name, data); err != nil {
+				return err
+			}
+			o.data, o.written = nil, true
+		}
+		m.files = append(m.files, o)
+		m.out.paths = append(m.out.paths, name)
+		return nil
+	}
+	html := res.html
+	if f != nil {
+		var export []byte
+		if html, export, err = r.finishForm(pg, f, html); err != nil {
+			return madePage{}, err
+		}
+		if err := add(exportPath(f), export); err != nil {
+			return madePage{}, err
+		}
+	}
+	if err := add(pg.OutPath(), html); err != nil {
+		return madePage{}, err
+	}
+	for _, a := range pg.Front.Aliases {
+		if err := add(page.OutPath(a), redirectPage(b.in.settings, pg.URL)); err != nil {
+			return madePage{}, err
+		}
+	}
+	return m, nil
 }
 
 // source is the content page or generated page at rel, or nil.

@@ -1,7 +1,6 @@
 package site
 
 import (
-	"context"
 	"html/template"
 
 	"github.com/bcs/publish/generator/internal/assets"
@@ -45,21 +44,6 @@ type rendered struct {
 	html  []byte
 	hub   bool // it showed the FAQ hub
 	packs bool // it listed the packs or their documents
-}
-
-// renderAll renders pages in parallel; the result is in page order.
-func (r *renderer) renderAll(ctx context.Context, pages []*page.Page) ([]rendered, error) {
-	out := make([]rendered, len(pages))
-	var c diag.Collector
-	err := parallel(ctx, len(pages), func(i int) error {
-		var err error
-		out[i], err = r.render(pages[i])
-		return c.Add(err)
-	})
-	if err != nil {
-		return nil, err
-	}
-	return out, c.List().Err()
 }
 
 // render renders one page through its template.

@@ -42,6 +42,17 @@ type Options struct {
 	Future  bool      // include pages dated after Now
 	Now     time.Time // the moment that decides what is "future"
 	Preview bool      // asset names without content hashes, so a stylesheet edit changes that file only
+
+	// Sink, when set, receives every output file of the first build as soon
+	// as it is made, and the build keeps none of their contents (Files holds
+	// nil for each): `bcs build` writes the site this way without holding it
+	// in memory. A Builder with a Sink builds once.
+	Sink Sink
+}
+
+// Sink receives output files; Write is called from several goroutines.
+type Sink interface {
+	Write(name string, data []byte) error
 }
 
 // Site is a built website.

@@ -4,12 +4,14 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"html/template"
 	"maps"
 	"os"
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"testing/fstest"
 	"time"
@@ -210,5 +212,48 @@ func TestPlainText(t *testing.T) {
 		if got := plainText(template.HTML(in)); got != want {
 			t.Errorf("plainText(%q) = %q, want %q", in, got, want)
 		}
+	}
+}
+
+// memSink is a Sink that keeps what it is given.
+type memSink struct {
+	mu    sync.Mutex
+	files map[string][]byte
+}
+
+func (m *memSink) Write(name string, data []byte) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if _, dup := m.files[name]; dup {
+		return fmt.Errorf("%s written twice", name)
+	}
+	m.files[name] = slices.Clone(data)
+	return nil
+}
+
+// TestSinkGetsTheSameSite builds the real site into a Sink: the Sink gets
+// exactly the files an in-memory build makes, the result holds none of
+// their contents, and the Builder refuses to build again.
+func TestSinkGetsTheSameSite(t *testing.T) {
+	want := realSite(t)
+	sink := &memSink{files: map[string][]byte{}}
+	b := NewBuilder(os.DirFS("../../.."), Options{Now: now, Sink: sink})
+	res, err := b.Update(context.Background(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(sink.files) != len(want.Files) {
+		t.Errorf("the sink got %d files, an in-memory build makes %d", len(sink.files), len(want.Files))
+	}
+	for name, data := range want.Files {
+		if got, ok := sink.files[name]; !ok || !bytes.Equal(got, data) {
+			t.Errorf("%s: the sink got a different file (present %v)", name, ok)
+		}
+		if res.Files[name] != nil {
+			t.Errorf("%s: the result kept the content", name)
+		}
+	}
+	if _, err := b.Update(context.Background(), []string{"content/_index.md"}); err == nil {
+		t.Error("a Builder with a Sink built twice")
 	}
 }
