@@ -16,6 +16,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/bcs/publish/generator/internal/diag"
 )
@@ -98,12 +99,22 @@ func (s *Set) Execute(name string, data any) ([]byte, error) {
 	if t == nil {
 		return nil, diag.Errorf(diag.Pos{File: path.Join(s.dir, name+".html")}, "missing template %s.html", name)
 	}
-	var b bytes.Buffer
-	if err := t.ExecuteTemplate(&b, "base.html", data); err != nil {
+	b := bufs.Get().(*bytes.Buffer)
+	defer func() {
+		if b.Cap() <= 4<<20 { // an outsize page: let it go rather than keep its memory
+			b.Reset()
+			bufs.Put(b)
+		}
+	}()
+	if err := t.ExecuteTemplate(b, "base.html", data); err != nil {
 		return nil, convert(s.dir, err)
 	}
-	return b.Bytes(), nil
+	return bytes.Clone(b.Bytes()), nil
 }
+
+// bufs are reused output buffers: a page is copied out at its exact size
+// instead of keeping a buffer grown by doubling.
+var bufs = sync.Pool{New: func() any { return new(bytes.Buffer) }}
 
 var tmplPos = regexp.MustCompile(`^(?:html/)?template: ([^:]+):(\d+)(?::(\d+))?: (.*)$`)
 

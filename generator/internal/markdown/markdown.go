@@ -12,9 +12,11 @@
 package markdown
 
 import (
+	"bufio"
 	"bytes"
 	"fmt"
 	"html/template"
+	"sync"
 
 	"github.com/yuin/goldmark"
 	"github.com/yuin/goldmark/ast"
@@ -128,11 +130,37 @@ func checkIndent(src Source) error {
 
 // Render renders a tree from Parse as HTML.
 func (c *Converter) Render(src Source, doc ast.Node) (template.HTML, error) {
-	var buf bytes.Buffer
-	if err := c.md.Renderer().Render(&buf, src.Text, doc); err != nil {
+	rb := renderBufs.Get().(*renderBuf)
+	defer rb.put()
+	if err := c.md.Renderer().Render(rb.w, src.Text, doc); err != nil {
 		return "", fmt.Errorf("markdown: rendering %s: %w", src.File, err)
 	}
-	return template.HTML(buf.String()), nil // #nosec: goldmark output with raw HTML refused in Parse
+	if err := rb.w.Flush(); err != nil {
+		return "", err
+	}
+	return template.HTML(rb.b.String()), nil // #nosec: goldmark output with raw HTML refused in Parse
+}
+
+// renderBuf is a reusable output buffer with the buffered writer goldmark
+// renders into (given none, it makes a new one for every page).
+type renderBuf struct {
+	b bytes.Buffer
+	w *bufio.Writer
+}
+
+var renderBufs = sync.Pool{New: func() any {
+	rb := &renderBuf{}
+	rb.w = bufio.NewWriterSize(&rb.b, 16<<10)
+	return rb
+}}
+
+func (rb *renderBuf) put() {
+	if rb.b.Cap() > 4<<20 {
+		return // an outsize page: let it go rather than keep its memory
+	}
+	rb.b.Reset()
+	rb.w.Reset(&rb.b)
+	renderBufs.Put(rb)
 }
 
 func (c *Converter) convert(src Source, inline bool) (template.HTML, error) {

@@ -34,7 +34,6 @@ type View struct {
 	Sections    []SectionView
 	Breadcrumbs []Link // from home to the current page (the last has Current set)
 	Pillar      *Link  // the pillar of a cluster page
-	Siblings    []Link // the other cluster pages of the pillar
 	Children    []Card // the pages under a pillar or home, in weight order
 	Menu        []Link // main navigation
 	Footer      []Link // footer navigation
@@ -46,6 +45,7 @@ type View struct {
 	Document    *DocView  // on a pack document's page: its control table and download
 
 	r         *renderer
+	page      *page.Page
 	usedHub   bool
 	usedPacks bool
 }
@@ -64,6 +64,17 @@ func (v *View) Packs() *PacksView {
 func (v *View) FAQHub() []FAQGroup {
 	v.usedHub = true
 	return v.r.faqs.get(v.r, v.r.pages)
+}
+
+// Siblings returns the other cluster pages of a cluster page's pillar, in
+// order ({{range .Siblings}}). It is made only when a template asks: a
+// section of n pages would otherwise cost n x n links per build.
+func (v *View) Siblings() []Link {
+	var out []Link
+	for _, s := range v.page.Siblings() {
+		out = append(out, Link{Title: s.LinkText(), URL: s.URL})
+	}
+	return out
 }
 
 // FormView places a page's form: Summary (the error summary, empty until a
@@ -168,6 +179,7 @@ func (r *renderer) view(p *page.Page) (*View, error) {
 		NoIndex:     p.Front.NoIndex || p.Kind == page.NotFound,
 		CSP:         r.csp,
 		r:           r,
+		page:        p,
 	}
 	if f != nil {
 		v.Form = &FormView{Summary: form.SummaryMarker, HTML: form.FormMarker}
@@ -205,9 +217,6 @@ func (r *renderer) view(p *page.Page) (*View, error) {
 	}
 	if p.Kind == page.Cluster {
 		v.Pillar = &Link{Title: p.Parent.LinkText(), URL: p.Parent.URL}
-		for _, s := range p.Siblings() {
-			v.Siblings = append(v.Siblings, Link{Title: s.LinkText(), URL: s.URL})
-		}
 	}
 	for _, c := range p.Children {
 		v.Children = append(v.Children, Card{Kind: c.Kind, Title: c.Front.Title, URL: c.URL, Description: c.Front.Description, Eyebrow: c.Front.Eyebrow})
