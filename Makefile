@@ -86,4 +86,4 @@ receive: build
 	$(BCS) receive -site public
 
 clean:
-	rm -rf public .public.*
+	rm -rf public .public.* .bcs-cache

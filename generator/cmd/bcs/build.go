@@ -14,8 +14,10 @@ import (
 	"strings"
 	"time"
 
+	"github.com/bcs/publish/generator/internal/markdown"
 	"github.com/bcs/publish/generator/internal/publish"
 	"github.com/bcs/publish/generator/internal/site"
+	"github.com/bcs/publish/generator/internal/stamp"
 )
 
 func cmdBuild(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -28,6 +30,8 @@ func cmdBuild(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	external := fl.Bool("external", false, "list every external link with the pages that carry it (they are never fetched)")
 	cpuprofile := fl.String("cpuprofile", "", "write a CPU profile of the build to this file (for go tool pprof)")
 	memprofile := fl.String("memprofile", "", "write a heap profile, taken when the built site has been written, to this file")
+	cacheDir := fl.String("cache", "", "cache folder: highlighted code blocks and what the last build was made from (default: .bcs-cache/ in the project directory)")
+	noCache := fl.Bool("no-cache", false, "build everything from scratch: neither read nor write the cache")
 	if err := parseFlags(fl, args, stderr); err != nil {
 		return err
 	}
@@ -45,14 +49,47 @@ func cmdBuild(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if *out == "" {
 		*out = filepath.Join(*root, "public")
 	}
+	if *cacheDir == "" {
+		*cacheDir = filepath.Join(*root, ".bcs-cache")
+	}
 	start := time.Now()
+	absOut, err := filepath.Abs(*out)
+	if err != nil {
+		return err
+	}
+	// Nothing changed since the last build into the same folder: done.
+	var inputs, stampFile string
+	if !*noCache {
+		stampFile = stamp.File(*cacheDir, absOut)
+		prog, err := stamp.Program(*cacheDir)
+		if err == nil {
+			inputs, err = stamp.HashInputs(*root, site.InputDirs, fmt.Sprintf("%s drafts=%v future=%v", prog, *drafts, *future))
+		}
+		if err != nil {
+			fmt.Fprintf(stderr, "bcs: not using the cache: %v\n", err)
+			*noCache = true
+		} else if !*external && stamp.Load(stampFile).Current(inputs, absOut, start) {
+			fmt.Fprintf(stdout, "%s is up to date: nothing it is built from has changed (checked in %s; bcs build -no-cache builds it again)\n",
+				*out, time.Since(start).Round(time.Millisecond))
+			return nil
+		}
+	}
+	opt := site.Options{Drafts: *drafts, Future: *future, Now: start}
+	hlFile := filepath.Join(*cacheDir, "highlight.cache")
+	if !*noCache {
+		if opt.Highlight, err = markdown.LoadHighlightCache(hlFile); err != nil {
+			fmt.Fprintf(stderr, "bcs: %v; highlighting every block again\n", err)
+			opt.Highlight = markdown.NewHighlightCache()
+		}
+	}
 	// Pages go to a fresh tree beside the output as they are rendered; it
 	// replaces the output only when the whole build has succeeded.
 	stage, err := publish.NewStage(*out)
 	if err != nil {
 		return fmt.Errorf("writing %s: %w (the previous site there is unchanged)", *out, err)
 	}
-	s, err := site.Build(ctx, os.DirFS(*root), site.Options{Drafts: *drafts, Future: *future, Now: start, Sink: stage})
+	opt.Sink = stage
+	s, err := site.Build(ctx, os.DirFS(*root), opt)
 	if err != nil {
 		stage.Abort()
 		return err
@@ -60,6 +97,19 @@ func cmdBuild(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	n, err := stage.Commit()
 	if err != nil {
 		return fmt.Errorf("writing %s: %w (the previous site there is unchanged)", *out, err)
+	}
+	if !*noCache {
+		// The cache only saves time: failing to write it is worth a word, not a failure.
+		if err := opt.Highlight.Save(hlFile); err != nil {
+			fmt.Fprintf(stderr, "bcs: saving the highlight cache: %v\n", err)
+		}
+		tree, err := stamp.HashTree(absOut)
+		if err == nil {
+			err = stamp.Stamp{Inputs: inputs, Out: absOut, Tree: tree, Until: s.Until}.Save(stampFile)
+		}
+		if err != nil {
+			fmt.Fprintf(stderr, "bcs: saving the build stamp: %v\n", err)
+		}
 	}
 	if *memprofile != "" {
 		writeHeapProfile(*memprofile, stderr) // while the built site is still held

@@ -19,14 +19,17 @@ import (
 // under a strict Content-Security-Policy.
 var formatter = chromahtml.New(chromahtml.WithClasses(true), chromahtml.TabWidth(4))
 
-// codeRenderer renders fenced code blocks with chroma.
-type codeRenderer struct{}
-
-func (codeRenderer) RegisterFuncs(r renderer.NodeRendererFuncRegisterer) {
-	r.Register(ast.KindFencedCodeBlock, renderFenced)
+// codeRenderer renders fenced code blocks with chroma, through the cache
+// when there is one.
+type codeRenderer struct {
+	cache *HighlightCache
 }
 
-func renderFenced(w util.BufWriter, src []byte, n ast.Node, entering bool) (ast.WalkStatus, error) {
+func (c codeRenderer) RegisterFuncs(r renderer.NodeRendererFuncRegisterer) {
+	r.Register(ast.KindFencedCodeBlock, c.renderFenced)
+}
+
+func (c codeRenderer) renderFenced(w util.BufWriter, src []byte, n ast.Node, entering bool) (ast.WalkStatus, error) {
 	if !entering {
 		return ast.WalkContinue, nil
 	}
@@ -37,24 +40,48 @@ func renderFenced(w util.BufWriter, src []byte, n ast.Node, entering bool) (ast.
 		code.Write(s.Value(src))
 	}
 	lang := strings.ToLower(string(block.Language(src)))
-	lexer := lexers.Get(lang)
-	if lexer == nil {
-		lexer = lexers.Fallback
-	}
-	it, err := chroma.Coalesce(lexer).Tokenise(nil, code.String())
-	if err != nil {
-		return ast.WalkStop, fmt.Errorf("highlighting %s code: %w", lang, err)
-	}
 	if lang != "" {
 		fmt.Fprintf(w, `<div class="code" data-lang="%s">`, util.EscapeHTML([]byte(lang)))
 	} else {
 		_, _ = io.WriteString(w, `<div class="code">`)
 	}
-	if err := formatter.Format(w, styles.Fallback, it); err != nil {
+	var k cacheKey
+	if c.cache != nil {
+		k = key(lang, code.Bytes())
+		if html, ok := c.cache.get(k); ok {
+			_, _ = w.Write(html)
+			_, _ = io.WriteString(w, "</div>\n")
+			return ast.WalkSkipChildren, nil
+		}
+	}
+	html, err := highlight(lang, code.String())
+	if err != nil {
 		return ast.WalkStop, err
 	}
+	if c.cache != nil {
+		c.cache.put(k, html)
+	}
+	_, _ = w.Write(html)
 	_, _ = io.WriteString(w, "</div>\n")
 	return ast.WalkSkipChildren, nil
+}
+
+// highlight returns code highlighted as the named language (plain when
+// chroma does not know it).
+func highlight(lang, code string) ([]byte, error) {
+	lexer := lexers.Get(lang)
+	if lexer == nil {
+		lexer = lexers.Fallback
+	}
+	it, err := chroma.Coalesce(lexer).Tokenise(nil, code)
+	if err != nil {
+		return nil, fmt.Errorf("highlighting %s code: %w", lang, err)
+	}
+	var b bytes.Buffer
+	if err := formatter.Format(&b, styles.Fallback, it); err != nil {
+		return nil, err
+	}
+	return b.Bytes(), nil
 }
 
 // StyleCSS returns the stylesheet for highlighted code in the named chroma

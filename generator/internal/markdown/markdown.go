@@ -38,7 +38,11 @@ type Converter struct {
 
 // New returns a Converter. The extension list is explicit so that what
 // content may use is visible in one place.
-func New() *Converter {
+func New() *Converter { return NewCached(nil) }
+
+// NewCached returns a Converter that looks code blocks up in cache (nil:
+// none) before highlighting them.
+func NewCached(cache *HighlightCache) *Converter {
 	md := goldmark.New(
 		goldmark.WithExtensions(
 			extension.NewTable(extension.WithTableCellAlignMethod(extension.TableCellAlignNone)),
@@ -49,7 +53,7 @@ func New() *Converter {
 		),
 		goldmark.WithParserOptions(parser.WithAutoHeadingID()),
 		goldmark.WithRendererOptions(
-			renderer.WithNodeRenderers(util.Prioritized(codeRenderer{}, 100)),
+			renderer.WithNodeRenderers(util.Prioritized(codeRenderer{cache: cache}, 100)),
 		),
 	)
 	return &Converter{md: md}

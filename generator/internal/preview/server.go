@@ -27,6 +27,7 @@ import (
 	"time"
 
 	"github.com/bcs/publish/generator/internal/diag"
+	"github.com/bcs/publish/generator/internal/markdown"
 	"github.com/bcs/publish/generator/internal/receiver"
 	"github.com/bcs/publish/generator/internal/site"
 )
@@ -115,7 +116,7 @@ func Run(ctx context.Context, cfg Config) error {
 	defer store.Close()
 	s := &Server{
 		cfg:     cfg,
-		builder: site.NewBuilder(os.DirFS(root), site.Options{Drafts: true, Future: true, Now: cfg.Now(), Preview: true}),
+		builder: site.NewBuilder(os.DirFS(root), site.Options{Drafts: true, Future: true, Now: cfg.Now(), Preview: true, Highlight: markdown.NewHighlightCache()}),
 		hub:     newHub(),
 		store:   store,
 		origin:  "http://" + ln.Addr().String(),

@@ -52,7 +52,7 @@ func BenchmarkBuildRealContent(b *testing.B) {
 // the first build does.
 func BenchmarkPacksCold(b *testing.B) {
 	fsys := repoFS(b)
-	in, err := loadInputs(fsys)
+	in, err := loadInputs(fsys, nil)
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -9,6 +9,7 @@ import (
 	"path"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/bcs/publish/generator/internal/assets"
 	"github.com/bcs/publish/generator/internal/diag"
@@ -87,6 +88,9 @@ type Result struct {
 	// External lists the external links, by address: not fetched (the
 	// build is offline), listed so that people can check them.
 	External []linkcheck.External
+	// Until is when the first page left out for being dated in the future
+	// falls due, so the site goes out of date; zero when there is none.
+	Until time.Time
 }
 
 // NewBuilder returns a Builder for the project in root.
@@ -178,7 +182,7 @@ func (b *Builder) update(ctx context.Context) (_ *Result, err error) {
 	p := b.plan()
 	var st Stats
 	if p.inputs {
-		in, err := loadInputs(b.root)
+		in, err := loadInputs(b.root, b.opt.Highlight)
 		if err != nil {
 			return nil, err
 		}
@@ -468,7 +472,22 @@ func (b *Builder) update(ctx context.Context) (_ *Result, err error) {
 		}
 		st.PacksBuilt = b.packs.Rebuilt
 	}
-	return &Result{Files: files, Pages: pages, Changed: slices.Sorted(maps.Keys(changed)), Stats: st, Packs: sortedReports(b.reports), External: b.links.External()}, nil
+	return &Result{Files: files, Pages: pages, Changed: slices.Sorted(maps.Keys(changed)), Stats: st, Packs: sortedReports(b.reports),
+		External: b.links.External(), Until: b.until()}, nil
+}
+
+// until is when the first page now left out for its future date is due.
+func (b *Builder) until() time.Time {
+	var t time.Time
+	if b.opt.Future {
+		return t
+	}
+	for _, p := range b.sources {
+		if d := p.Date; !d.IsZero() && d.After(b.opt.Now) && (t.IsZero() || d.Before(t)) {
+			t = d
+		}
+	}
+	return t
 }
 
 // outFile is one output file an update makes.

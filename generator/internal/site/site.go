@@ -36,12 +36,21 @@ const (
 	ICBsFile       = "packs/icbs.csv"
 )
 
+// InputDirs are the folders a build reads; nothing else in the project
+// changes what it builds.
+var InputDirs = []string{ContentDir, TemplatesDir, AssetsDir, pack.Dir}
+
 // Options control one build.
 type Options struct {
 	Drafts  bool      // include pages with draft: true
 	Future  bool      // include pages dated after Now
 	Now     time.Time // the moment that decides what is "future"
 	Preview bool      // asset names without content hashes, so a stylesheet edit changes that file only
+
+	// Highlight, when set, is where highlighted code blocks are looked up
+	// first and kept (bcs build loads it from and saves it to the project's
+	// cache; the preview keeps one in memory).
+	Highlight *markdown.HighlightCache
 
 	// Sink, when set, receives every output file of the first build as soon
 	// as it is made, and the build keeps none of their contents (Files holds
@@ -62,6 +71,9 @@ type Site struct {
 	Packs []PackReport      // every ICB's starter pack, by ODS code
 	// External lists the external links by address (never fetched).
 	External []linkcheck.External
+	// Until is when a page left out for its future date falls due (zero:
+	// none): the site is out of date from then on.
+	Until time.Time
 }
 
 // Build reads the project in root and builds the site. User errors come back
@@ -72,12 +84,12 @@ func Build(ctx context.Context, root fs.FS, opt Options) (*Site, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Site{Files: res.Files, Pages: res.Pages, Packs: res.Packs, External: res.External}, nil
+	return &Site{Files: res.Files, Pages: res.Pages, Packs: res.Packs, External: res.External, Until: res.Until}, nil
 }
 
 // BuildPack builds one ICB's starter pack, without the rest of the site.
 func BuildPack(root fs.FS, ods string) (*packsite.Pack, error) {
-	in, err := loadInputs(root)
+	in, err := loadInputs(root, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -99,9 +111,10 @@ type inputs struct {
 }
 
 // loadInputs reads the settings, the indicators and the ICBs, and makes the
-// highlighting stylesheet.
-func loadInputs(root fs.FS) (*inputs, error) {
-	in := &inputs{md: markdown.New()}
+// highlighting stylesheet and the Markdown converter (highlighting through
+// hl when it is not nil).
+func loadInputs(root fs.FS, hl *markdown.HighlightCache) (*inputs, error) {
+	in := &inputs{md: markdown.NewCached(hl)}
 	var c diag.Collector
 	src, err := fs.ReadFile(root, SettingsFile)
 	if err != nil {

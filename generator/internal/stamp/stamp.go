@@ -1,0 +1,251 @@
+// Package stamp records what a build was made from, so that building again
+// with nothing changed can stop at "up to date" instead of redoing the
+// work, as make does, but by content rather than by modification time.
+//
+// A stamp holds a hash of every input file (path, type and content) with
+// the program and its options, a digest of the output tree as it was left
+// (path, size and modification time of every file, so that a deleted or
+// edited output file is noticed), and the moment the build goes out of date
+// by itself (the first future-dated page falling due). The build is
+// deterministic, so the same inputs would give the same output.
+package stamp
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"runtime"
+	"slices"
+	"sync"
+	"time"
+)
+
+// Stamp is what one successful build was made from and what it left.
+type Stamp struct {
+	Inputs string    `json:"inputs"`         // HashInputs of the build
+	Out    string    `json:"out"`            // absolute output directory
+	Tree   string    `json:"tree"`           // HashTree of the output after the build
+	Until  time.Time `json:"until,omitzero"` // out of date from then on (zero: never by itself)
+}
+
+// Current reports whether s still describes a build with the given inputs
+// into out at time now.
+func (s Stamp) Current(inputs, out string, now time.Time) bool {
+	if s.Inputs != inputs || s.Out != out || (!s.Until.IsZero() && !now.Before(s.Until)) {
+		return false
+	}
+	tree, err := HashTree(out)
+	return err == nil && tree == s.Tree
+}
+
+// File is where the stamp of a build into out lives in the cache folder.
+func File(cacheDir, out string) string {
+	h := sha256.Sum256([]byte(out))
+	return filepath.Join(cacheDir, "stamp-"+hex.EncodeToString(h[:6])+".json")
+}
+
+// Load reads a stamp; a missing or unreadable one is the zero Stamp, which
+// is never current.
+func Load(name string) Stamp {
+	var s Stamp
+	if b, err := os.ReadFile(name); err == nil {
+		_ = json.Unmarshal(b, &s)
+	}
+	return s
+}
+
+// Save writes the stamp atomically.
+func (s Stamp) Save(name string) error {
+	b, err := json.MarshalIndent(s, "", "  ")
+	if err != nil {
+		return err
+	}
+	if err := os.MkdirAll(filepath.Dir(name), 0o755); err != nil {
+		return err
+	}
+	tmp := name + ".new"
+	if err := os.WriteFile(tmp, append(b, '\n'), 0o644); err != nil {
+		return err
+	}
+	return os.Rename(tmp, name)
+}
+
+// Remove deletes a stamp, so that the next build does the work.
+func Remove(name string) error {
+	if err := os.Remove(name); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return err
+	}
+	return nil
+}
+
+// HashInputs hashes salt (the program and its options) and every entry
+// below the given folders of root: its path, its type, and a regular
+// file's content or a link's target. Files are read on all cores.
+func HashInputs(root string, dirs []string, salt string) (string, error) {
+	type entry struct {
+		rel  string
+		mode fs.FileMode
+		sum  [sha256.Size]byte
+	}
+	var entries []*entry
+	for _, d := range dirs {
+		err := filepath.WalkDir(filepath.Join(root, d), func(p string, de fs.DirEntry, err error) error {
+			if errors.Is(err, fs.ErrNotExist) && p == filepath.Join(root, d) {
+				return nil // a folder the project does not have
+			}
+			if err != nil {
+				return err
+			}
+			rel, _ := filepath.Rel(root, p)
+			entries = append(entries, &entry{rel: filepath.ToSlash(rel), mode: de.Type()})
+			return nil
+		})
+		if err != nil {
+			return "", err
+		}
+	}
+	var (
+		wg    sync.WaitGroup
+		next  = make(chan *entry)
+		mu    sync.Mutex
+		first error
+	)
+	for range runtime.GOMAXPROCS(0) {
+		wg.Go(func() {
+			h := sha256.New()
+			buf := make([]byte, 64<<10)
+			for e := range next {
+				if err := sumEntry(filepath.Join(root, filepath.FromSlash(e.rel)), e.mode, h, buf, &e.sum); err != nil {
+					mu.Lock()
+					first = cmpErr(first, err)
+					mu.Unlock()
+				}
+			}
+		})
+	}
+	for _, e := range entries {
+		next <- e
+	}
+	close(next)
+	wg.Wait()
+	if first != nil {
+		return "", first
+	}
+	slices.SortFunc(entries, func(a, b *entry) int {
+		switch {
+		case a.rel < b.rel:
+			return -1
+		case a.rel > b.rel:
+			return 1
+		}
+		return 0
+	})
+	h := sha256.New()
+	fmt.Fprintf(h, "%q\n", salt)
+	for _, e := range entries {
+		fmt.Fprintf(h, "%q %v %x\n", e.rel, e.mode, e.sum)
+	}
+	return hex.EncodeToString(h.Sum(nil)), nil
+}
+
+func cmpErr(first, err error) error {
+	if first == nil {
+		return err
+	}
+	return first
+}
+
+// sumEntry hashes one entry: a regular file's content, a link's target.
+func sumEntry(name string, mode fs.FileMode, h interface {
+	io.Writer
+	Reset()
+	Sum([]byte) []byte
+}, buf []byte, sum *[sha256.Size]byte) error {
+	h.Reset()
+	switch {
+	case mode&fs.ModeSymlink != 0:
+		target, err := os.Readlink(name)
+		if err != nil {
+			return err
+		}
+		io.WriteString(h, target)
+	case mode.IsRegular():
+		f, err := os.Open(name)
+		if err != nil {
+			return err
+		}
+		_, err = io.CopyBuffer(h, f, buf)
+		f.Close()
+		if err != nil {
+			return err
+		}
+	}
+	h.Sum(sum[:0])
+	return nil
+}
+
+// HashTree hashes the listing of the folder dir: every entry's path, type,
+// size and modification time. A missing folder is an error.
+func HashTree(dir string) (string, error) {
+	h := sha256.New()
+	err := filepath.WalkDir(dir, func(p string, de fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		info, err := de.Info()
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(dir, p)
+		size := info.Size()
+		if info.IsDir() {
+			size = 0 // a folder's size is the file system's business
+		}
+		fmt.Fprintf(h, "%q %v %d %d\n", filepath.ToSlash(rel), info.Mode(), size, info.ModTime().UnixNano())
+		return nil
+	})
+	if err != nil {
+		return "", err
+	}
+	return hex.EncodeToString(h.Sum(nil)), nil
+}
+
+// Program identifies the running program by a hash of its executable, so
+// that a rebuilt bcs never trusts a stamp of the one before. The hash is
+// kept beside the stamps, by the executable's path, size and time.
+func Program(cacheDir string) (string, error) {
+	exe, err := os.Executable()
+	if err != nil {
+		return "", err
+	}
+	info, err := os.Stat(exe)
+	if err != nil {
+		return "", err
+	}
+	id := fmt.Sprintf("%s %d %d", exe, info.Size(), info.ModTime().UnixNano())
+	memo := filepath.Join(cacheDir, "program.json")
+	var known struct{ ID, Sum string }
+	if b, err := os.ReadFile(memo); err == nil && json.Unmarshal(b, &known) == nil && known.ID == id {
+		return known.Sum, nil
+	}
+	f, err := os.Open(exe)
+	if err != nil {
+		return "", err
+	}
+	defer f.Close()
+	h := sha256.New()
+	if _, err := io.Copy(h, f); err != nil {
+		return "", err
+	}
+	known.ID, known.Sum = id, hex.EncodeToString(h.Sum(nil))
+	if b, err := json.Marshal(known); err == nil && os.MkdirAll(cacheDir, 0o755) == nil {
+		_ = os.WriteFile(memo, b, 0o644) // only a shortcut: a failure costs a hash next time
+	}
+	return known.Sum, nil
+}
