@@ -1,9 +1,15 @@
-// Command benchtable compares cold builds of the same synthetic Markdown
+// Command benchtable measures whole builds of the same synthetic Markdown
 // corpus by bcs, by Hugo (when installed) and by a bare floor (read, front
 // matter split, goldmark with chroma highlighting, write: no templates, no
 // links, no site graph), and prints a table: wall, CPU, peak RSS, pages/s,
-// and each tool's ratio to Hugo and to the floor. Runs are interleaved
-// (bcs, Hugo, floor, bcs, ...) and the table gives medians.
+// and ratios to Hugo, to the floor and to bcs's own cold build. bcs runs
+// three ways: cold (-no-cache), with a warm highlight cache into a fresh
+// folder, and again with nothing changed. Runs are interleaved (bcs, Hugo,
+// floor, bcs warm, bcs no change, bcs, ...) and the table gives medians.
+// bcs uses templates equivalent to the Hugo reference site's (see package
+// benchcorpus). A second table gives the figures that come from Go
+// benchmarks: the one-page edit through the preview server, the packs and
+// the form receiver.
 //
 //	go run ./generator/cmd/benchtable -shared ../shared/bench -sizes 1000,10000 -runs 3
 //
@@ -52,8 +58,9 @@ func main() {
 	shared := flag.String("shared", "../shared/bench", "folder with make-corpus.py and hugo-site/")
 	sizes := flag.String("sizes", "1000,10000", "corpus sizes, in pages")
 	runs := flag.Int("runs", 3, "cold builds per tool and size (interleaved)")
+	goBench := flag.Bool("gobench", true, "also run the Go benchmarks of the one-page edit (on the largest corpus), the packs and the form receiver")
 	flag.Parse()
-	if err := run(*shared, *sizes, *runs); err != nil {
+	if err := run(*shared, *sizes, *runs, *goBench); err != nil {
 		fmt.Fprintln(os.Stderr, "benchtable:", err)
 		os.Exit(1)
 	}
@@ -63,16 +70,17 @@ func main() {
 type measure struct {
 	wall, cpu time.Duration
 	rssKB     int64
+	stdout    string
 }
 
 func runProcess(dir string, name string, args ...string) (measure, error) {
 	cmd := exec.Command(name, args...)
 	cmd.Dir = dir
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	start := time.Now()
 	err := cmd.Run()
-	m := measure{wall: time.Since(start)}
+	m := measure{wall: time.Since(start), stdout: stdout.String()}
 	if err != nil {
 		return m, fmt.Errorf("%s %s: %v\n%s", name, strings.Join(args, " "), err, stderr.String())
 	}
@@ -83,7 +91,7 @@ func runProcess(dir string, name string, args ...string) (measure, error) {
 	return m, nil
 }
 
-func run(shared, sizeList string, runs int) error {
+func run(shared, sizeList string, runs int, goBench bool) error {
 	repo, err := os.Getwd()
 	if err != nil {
 		return err
@@ -103,9 +111,10 @@ func run(shared, sizeList string, runs int) error {
 	}
 	hugo, hugoErr := exec.LookPath("hugo")
 	if hugoErr != nil {
-		fmt.Println("Hugo is not installed (apt-get install hugo): its column and the ratios to it are left out.")
+		fmt.Println("Hugo is not installed (apt-get install hugo): its rows and the ratios to it are left out.")
 	}
 	var rows []string
+	largest := ""
 	for _, s := range strings.Split(sizeList, ",") {
 		n, err := strconv.Atoi(strings.TrimSpace(s))
 		if err != nil {
@@ -115,6 +124,7 @@ func run(shared, sizeList string, runs int) error {
 		if out, err := exec.Command("python3", filepath.Join(shared, "make-corpus.py"), corpus, strconv.Itoa(n)).CombinedOutput(); err != nil {
 			return fmt.Errorf("make-corpus.py: %v\n%s", err, out)
 		}
+		largest = corpus
 		project := filepath.Join(tmp, fmt.Sprintf("project-%d", n))
 		// No pack.yaml, so no packs: Hugo builds none.
 		pages, err := benchcorpus.Project(repo, corpus, project, benchcorpus.Options{Packs: []string{"indicators.yaml", "icbs.csv"}})
@@ -128,6 +138,11 @@ func run(shared, sizeList string, runs int) error {
 				return err
 			}
 		}
+		// The warm runs use a cache one build has filled.
+		cache := filepath.Join(tmp, fmt.Sprintf("cache-%d", n))
+		if _, err := runProcess(repo, bcs, "build", "-root", project, "-cache", cache, "-out", filepath.Join(tmp, fmt.Sprintf("prime-%d", n))); err != nil {
+			return err
+		}
 		results := map[string][]measure{}
 		for r := range runs {
 			fresh := func(name string) string {
@@ -135,50 +150,136 @@ func run(shared, sizeList string, runs int) error {
 				os.RemoveAll(d)
 				return d
 			}
-			m, err := runProcess(repo, bcs, "build", "-root", project, "-out", fresh("bcs"))
-			if err != nil {
+			add := func(tool string, name string, args ...string) error {
+				m, err := runProcess(repo, name, args...)
+				results[tool] = append(results[tool], m)
 				return err
 			}
-			results["bcs"] = append(results["bcs"], m)
+			if err := add(toolCold, bcs, "build", "-no-cache", "-root", project, "-out", fresh("bcs")); err != nil {
+				return err
+			}
 			if hugoErr == nil {
 				os.RemoveAll(filepath.Join(hugoSite, "resources"))
-				m, err := runProcess(repo, hugo, "--quiet", "-s", hugoSite, "--contentDir", corpus, "-d", fresh("hugo"), "--cacheDir", fresh("hugo-cache"))
-				if err != nil {
+				if err := add(toolHugo, hugo, "--quiet", "-s", hugoSite, "--contentDir", corpus, "-d", fresh("hugo"), "--cacheDir", fresh("hugo-cache")); err != nil {
 					return err
 				}
-				results["hugo"] = append(results["hugo"], m)
 			}
-			m, err = runProcess(repo, self, "floor", corpus, fresh("floor"))
-			if err != nil {
+			if err := add(toolFloor, self, "floor", corpus, fresh("floor")); err != nil {
 				return err
 			}
-			results["floor"] = append(results["floor"], m)
+			warm := fresh("warm")
+			if err := add(toolWarm, bcs, "build", "-root", project, "-cache", cache, "-out", warm); err != nil {
+				return err
+			}
+			if err := add(toolSame, bcs, "build", "-root", project, "-cache", cache, "-out", warm); err != nil {
+				return err
+			}
+			if last := results[toolSame][len(results[toolSame])-1]; !strings.Contains(last.stdout, "up to date") {
+				return fmt.Errorf("a second build with nothing changed did work: %s", last.stdout)
+			}
 		}
 		med := map[string]measure{}
 		for tool, ms := range results {
 			med[tool] = median(ms)
 		}
-		for _, tool := range []string{"bcs", "hugo", "floor"} {
+		for _, tool := range []string{toolCold, toolWarm, toolSame, toolHugo, toolFloor} {
 			m, ok := med[tool]
 			if !ok {
 				continue
 			}
-			ratio := func(other string) string {
+			ratio := func(other string, get func(measure) float64) string {
 				o, ok := med[other]
 				if !ok || tool == other {
 					return "-"
 				}
-				return fmt.Sprintf("%.2f", m.wall.Seconds()/o.wall.Seconds())
+				return fmt.Sprintf("%.2f", get(m)/get(o))
 			}
-			rows = append(rows, fmt.Sprintf("| %d | %s | %.2f s | %.2f s | %d MiB | %.0f | %s | %s |", n, tool, m.wall.Seconds(), m.cpu.Seconds(), m.rssKB/1024,
-				float64(pages)/m.wall.Seconds(), ratio("hugo"), ratio("floor")))
+			wall := func(m measure) float64 { return m.wall.Seconds() }
+			rss := func(m measure) float64 { return float64(m.rssKB) }
+			rows = append(rows, fmt.Sprintf("| %d | %s | %.2f s | %.2f s | %d MiB | %.0f | %s | %s | %s | %s |", n, tool, m.wall.Seconds(), m.cpu.Seconds(), m.rssKB/1024,
+				float64(pages)/m.wall.Seconds(), ratio(toolHugo, wall), ratio(toolFloor, wall), ratio(toolCold, wall), ratio(toolHugo, rss)))
 		}
 	}
-	fmt.Printf("\nCold builds, medians of %d interleaved runs, %d CPUs (%s/%s):\n\n", runs, runtime.NumCPU(), runtime.GOOS, runtime.GOARCH)
-	fmt.Println("| pages | tool | wall | CPU | peak RSS | pages/s | wall / Hugo | wall / floor |")
-	fmt.Println("|---:|---|---:|---:|---:|---:|---:|---:|")
+	fmt.Printf("\nWhole builds, one process each, medians of %d interleaved runs, %d CPUs (%s/%s):\n\n", runs, runtime.NumCPU(), runtime.GOOS, runtime.GOARCH)
+	fmt.Println("| pages | build | wall | CPU | peak RSS | pages/s | wall / Hugo | wall / floor | wall / bcs cold | RSS / Hugo |")
+	fmt.Println("|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|")
 	for _, r := range rows {
 		fmt.Println(r)
+	}
+	fmt.Printf("\n%s: bcs build -no-cache into a fresh folder. %s: the highlight cache filled by an earlier build, a fresh folder.\n", toolCold, toolWarm)
+	fmt.Printf("%s: bcs build again with nothing changed. %s: hugo into a fresh folder with a fresh cache. %s: read, goldmark + chroma, write.\n", toolSame, toolHugo, toolFloor)
+	if goBench {
+		return otherFigures(repo, largest)
+	}
+	return nil
+}
+
+// The builds in the table.
+const (
+	toolCold  = "bcs, cold"
+	toolWarm  = "bcs, warm cache"
+	toolSame  = "bcs, no change"
+	toolHugo  = "Hugo 0.111, cold"
+	toolFloor = "floor"
+)
+
+// otherFigures runs the Go benchmarks behind the figures that are not whole
+// builds, and prints their medians.
+func otherFigures(repo, corpus string) error {
+	type figure struct {
+		what, pkg, bench, benchtime, metric, unit string
+		env                                       []string
+		scale                                     float64
+	}
+	figures := []figure{
+		{what: "one-page body edit to browser reload, 10,000-page corpus (median)", pkg: "./generator/internal/preview/", bench: "EditToReload/corpus",
+			benchtime: "50x", metric: "ms-median", unit: "ms", env: []string{"BCS_BENCH_CORPUS=" + corpus}, scale: 1},
+		{what: "one-page body edit to browser reload, 10,000-page corpus (90th percentile)", pkg: "./generator/internal/preview/", bench: "EditToReload/corpus",
+			benchtime: "50x", metric: "ms-p90", unit: "ms", env: []string{"BCS_BENCH_CORPUS=" + corpus}, scale: 1},
+		{what: "one-page body edit to browser reload, the real site (median)", pkg: "./generator/internal/preview/", bench: "EditToReload/real",
+			benchtime: "50x", metric: "ms-median", unit: "ms", scale: 1},
+		{what: "all 42 ICB packs, cold (documents, workbooks, Power BI, ZIPs)", pkg: "./generator/internal/site/", bench: "PacksCold",
+			benchtime: "3x", metric: "ns/op", unit: "ms", scale: 1e-6},
+		{what: "all packs, a pack file saved unchanged", pkg: "./generator/internal/site/", bench: "PacksNoChange",
+			benchtime: "20x", metric: "ns/op", unit: "ms", scale: 1e-6},
+		{what: "form receiver, stored durably, 16 clients", pkg: "./generator/internal/receiver/", bench: "Receive",
+			benchtime: "2000x", metric: "submissions/s", unit: "submissions/s", scale: 1},
+	}
+	cache := map[string][]string{} // package+bench -> output lines
+	fmt.Println("\nOther figures, medians of three runs of the Go benchmarks:")
+	fmt.Println()
+	fmt.Println("| figure | value |")
+	fmt.Println("|---|---:|")
+	for _, f := range figures {
+		key := f.pkg + f.bench
+		lines, ok := cache[key]
+		if !ok {
+			cmd := exec.Command("go", "test", "-run", "^$", "-bench", "^Benchmark"+strings.ReplaceAll(f.bench, "/", "$/^")+"$", "-benchtime", f.benchtime, "-count", "3", "-timeout", "30m", f.pkg)
+			cmd.Dir = repo
+			cmd.Env = append(os.Environ(), f.env...)
+			out, err := cmd.CombinedOutput()
+			if err != nil {
+				return fmt.Errorf("%s: %v\n%s", strings.Join(cmd.Args, " "), err, out)
+			}
+			lines = strings.Split(string(out), "\n")
+			cache[key] = lines
+		}
+		var vals []float64
+		for _, l := range lines {
+			fields := strings.Fields(l)
+			for i := 1; i < len(fields); i++ {
+				if fields[i] == f.metric && strings.HasPrefix(fields[0], "Benchmark") {
+					if v, err := strconv.ParseFloat(fields[i-1], 64); err == nil {
+						vals = append(vals, v*f.scale)
+					}
+				}
+			}
+		}
+		if len(vals) == 0 {
+			return fmt.Errorf("no %s in the output of %s:\n%s", f.metric, f.bench, strings.Join(lines, "\n"))
+		}
+		slices.Sort(vals)
+		fmt.Printf("| %s | %.1f %s |\n", f.what, vals[len(vals)/2], f.unit)
 	}
 	return nil
 }

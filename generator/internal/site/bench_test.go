@@ -82,3 +82,23 @@ func BenchmarkPacksNoChange(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkTemplates is the template stage alone: one cluster page of the
+// synthetic site executed through the repository's templates, its view
+// (Markdown already converted) made once.
+func BenchmarkTemplates(b *testing.B) {
+	bl := NewBuilder(syntheticProject(b, 100), Options{Now: now})
+	if _, err := bl.Update(context.Background(), nil); err != nil {
+		b.Fatal(err)
+	}
+	pg := bl.sources["s1/p1.md"]
+	v, err := bl.r.view(pg)
+	if err != nil {
+		b.Fatal(err)
+	}
+	for b.Loop() {
+		if _, err := bl.r.templates.Execute(templateName(pg), v); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
