@@ -85,9 +85,6 @@ type Result struct {
 	Changed []string // output paths added, changed or removed by this update, sorted
 	Stats   Stats
 	Packs   []PackReport // every ICB's pack, by ODS code
-	// External lists the external links, by address: not fetched (the
-	// build is offline), listed so that people can check them.
-	External []linkcheck.External
 	// Until is when the first page left out for being dated in the future
 	// falls due, so the site goes out of date; zero when there is none.
 	Until time.Time
@@ -473,7 +470,15 @@ func (b *Builder) update(ctx context.Context) (_ *Result, err error) {
 		st.PacksBuilt = b.packs.Rebuilt
 	}
 	return &Result{Files: files, Pages: pages, Changed: slices.Sorted(maps.Keys(changed)), Stats: st, Packs: sortedReports(b.reports),
-		External: b.links.External(), Until: b.until()}, nil
+		Until: b.until()}, nil
+}
+
+// External lists the external links of the site as last built, by address:
+// not fetched (the build is offline), listed so that people can check
+// them. It goes over every link of the site, so it is asked for, not made
+// with every update (at 10,000 pages it was half of a one-page edit's time).
+func (b *Builder) External() []linkcheck.External {
+	return b.links.External()
 }
 
 // until is when the first page now left out for its future date is due.

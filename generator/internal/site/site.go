@@ -80,11 +80,12 @@ type Site struct {
 // as a diag.List holding every problem found; other errors are failures of
 // the machine (I/O) or bugs.
 func Build(ctx context.Context, root fs.FS, opt Options) (*Site, error) {
-	res, err := NewBuilder(root, opt).Update(ctx, nil)
+	b := NewBuilder(root, opt)
+	res, err := b.Update(ctx, nil)
 	if err != nil {
 		return nil, err
 	}
-	return &Site{Files: res.Files, Pages: res.Pages, Packs: res.Packs, External: res.External, Until: res.Until}, nil
+	return &Site{Files: res.Files, Pages: res.Pages, Packs: res.Packs, External: b.External(), Until: res.Until}, nil
 }
 
 // BuildPack builds one ICB's starter pack, without the rest of the site.
