@@ -61,7 +61,8 @@ func NewStage(out string) (*Stage, error) {
 }
 
 // Write writes one file (a slash-separated path relative to the tree). It
-// is safe to call from several goroutines; each file is written once.
+// is safe to call from several goroutines; writing a file twice is an
+// error.
 func (s *Stage) Write(name string, data []byte) error {
 	dst := filepath.Join(s.tmp, filepath.FromSlash(name))
 	if !filepath.IsLocal(filepath.FromSlash(name)) {
@@ -73,14 +74,14 @@ func (s *Stage) Write(name string, data []byte) error {
 	s.n++
 	s.mu.Unlock()
 	if !made {
-		if err := os.MkdirAll(dir, 0o755); err != nil {
+		if err := mkdirNew(dir); err != nil {
 			return err
 		}
 		s.mu.Lock()
 		s.dirs[dir] = true
 		s.mu.Unlock()
 	}
-	return os.WriteFile(dst, data, 0o644)
+	return writeNew(dst, data)
 }
 
 // Commit flushes the new tree to disk and swaps it in for out. It returns

@@ -1,0 +1,49 @@
+//go:build unix
+
+package publish
+
+import (
+	"errors"
+	"io/fs"
+	"os"
+	"syscall"
+)
+
+// writeNew writes a file that does not exist yet in a folder of the
+// staging tree. It calls the system directly: os.WriteFile's extra calls
+// per file (flags, the poller registration that regular files refuse) cost
+// a tenth of a build's system time at 10,000 pages on a virtual machine.
+func writeNew(name string, data []byte) error {
+	fd, err := syscall.Open(name, syscall.O_WRONLY|syscall.O_CREAT|syscall.O_EXCL|syscall.O_CLOEXEC, 0o644)
+	if err != nil {
+		return &fs.PathError{Op: "open", Path: name, Err: err}
+	}
+	for len(data) > 0 {
+		n, err := syscall.Write(fd, data)
+		if errors.Is(err, syscall.EINTR) {
+			continue
+		}
+		if err != nil {
+			syscall.Close(fd)
+			return &fs.PathError{Op: "write", Path: name, Err: err}
+		}
+		data = data[n:]
+	}
+	if err := syscall.Close(fd); err != nil {
+		return &fs.PathError{Op: "close", Path: name, Err: err}
+	}
+	return nil
+}
+
+// mkdirNew makes a folder of the staging tree whose parent is most likely
+// there already (one call instead of os.MkdirAll's look first).
+func mkdirNew(dir string) error {
+	err := syscall.Mkdir(dir, 0o755)
+	switch {
+	case err == nil || errors.Is(err, syscall.EEXIST):
+		return nil
+	case errors.Is(err, syscall.ENOENT):
+		return os.MkdirAll(dir, 0o755)
+	}
+	return &fs.PathError{Op: "mkdir", Path: dir, Err: err}
+}
