@@ -75,11 +75,11 @@ func cmdBuild(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		}
 	}
 	opt := site.Options{Drafts: *drafts, Future: *future, Now: start}
-	hlFile := filepath.Join(*cacheDir, "highlight.cache")
+	hlFile := filepath.Join(*cacheDir, "markdown.cache")
 	if !*noCache {
-		if opt.Highlight, err = markdown.LoadHighlightCache(hlFile); err != nil {
+		if opt.Cache, err = markdown.LoadCache(hlFile); err != nil {
 			fmt.Fprintf(stderr, "bcs: %v; highlighting every block again\n", err)
-			opt.Highlight = markdown.NewHighlightCache()
+			opt.Cache = markdown.NewCache()
 		}
 	}
 	// Pages go to a fresh tree beside the output as they are rendered; it
@@ -100,7 +100,7 @@ func cmdBuild(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	if !*noCache {
 		// The cache only saves time: failing to write it is worth a word, not a failure.
-		if err := opt.Highlight.Save(hlFile); err != nil {
+		if err := opt.Cache.Save(hlFile); err != nil {
 			fmt.Fprintf(stderr, "bcs: saving the highlight cache: %v\n", err)
 		}
 		tree, err := stamp.HashTree(absOut)

@@ -26,7 +26,7 @@ func BenchmarkConvert(b *testing.B) {
 	}
 	b.Run("prose", run(New(), prose))
 	b.Run("code", run(New(), body))
-	warm := NewHighlightCache()
+	warm := NewCache()
 	if _, err := NewCached(warm).Convert(Source{File: "p.md", Text: body}); err != nil {
 		b.Fatal(err)
 	}

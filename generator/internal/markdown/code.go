@@ -22,7 +22,7 @@ var formatter = chromahtml.New(chromahtml.WithClasses(true), chromahtml.TabWidth
 // codeRenderer renders fenced code blocks with chroma, through the cache
 // when there is one.
 type codeRenderer struct {
-	cache *HighlightCache
+	cache *Cache
 }
 
 func (c codeRenderer) RegisterFuncs(r renderer.NodeRendererFuncRegisterer) {
@@ -34,12 +34,8 @@ func (c codeRenderer) renderFenced(w util.BufWriter, src []byte, n ast.Node, ent
 		return ast.WalkContinue, nil
 	}
 	block := n.(*ast.FencedCodeBlock)
-	var code bytes.Buffer
-	for i := 0; i < block.Lines().Len(); i++ {
-		s := block.Lines().At(i)
-		code.Write(s.Value(src))
-	}
-	lang := strings.ToLower(string(block.Language(src)))
+	text := code(block, src)
+	lang := language(block, src)
 	if lang != "" {
 		fmt.Fprintf(w, `<div class="code" data-lang="%s">`, util.EscapeHTML([]byte(lang)))
 	} else {
@@ -47,14 +43,14 @@ func (c codeRenderer) renderFenced(w util.BufWriter, src []byte, n ast.Node, ent
 	}
 	var k cacheKey
 	if c.cache != nil {
-		k = key(lang, code.Bytes())
+		k = blockKey(block, src)
 		if html, ok := c.cache.get(k); ok {
 			_, _ = w.Write(html)
 			_, _ = io.WriteString(w, "</div>\n")
 			return ast.WalkSkipChildren, nil
 		}
 	}
-	html, err := highlight(lang, code.String())
+	html, err := highlight(lang, string(text))
 	if err != nil {
 		return ast.WalkStop, err
 	}
@@ -64,6 +60,26 @@ func (c codeRenderer) renderFenced(w util.BufWriter, src []byte, n ast.Node, ent
 	_, _ = w.Write(html)
 	_, _ = io.WriteString(w, "</div>\n")
 	return ast.WalkSkipChildren, nil
+}
+
+// language is a fenced block's language, lower-cased.
+func language(b *ast.FencedCodeBlock, src []byte) string {
+	return strings.ToLower(string(b.Language(src)))
+}
+
+// code is a fenced block's text.
+func code(b *ast.FencedCodeBlock, src []byte) []byte {
+	var code bytes.Buffer
+	for i := 0; i < b.Lines().Len(); i++ {
+		s := b.Lines().At(i)
+		code.Write(s.Value(src))
+	}
+	return code.Bytes()
+}
+
+// blockKey is where a fenced block's highlighted HTML is cached.
+func blockKey(b *ast.FencedCodeBlock, src []byte) cacheKey {
+	return key(kindBlock, []byte(language(b, src)), code(b, src))
 }
 
 // highlight returns code highlighted as the named language (plain when

@@ -2,6 +2,8 @@ package markdown
 
 import (
 	"bytes"
+	"maps"
+	"slices"
 	"strconv"
 	"sync"
 	"unicode"
@@ -56,6 +58,13 @@ func (ids *IDs) Put(value []byte) {
 	ids.mu.Lock()
 	defer ids.mu.Unlock()
 	ids.used[string(value)] = true
+}
+
+// taken returns the ids used so far, sorted.
+func (ids *IDs) taken() []string {
+	ids.mu.Lock()
+	defer ids.mu.Unlock()
+	return slices.Sorted(maps.Keys(ids.used))
 }
 
 // Unique returns base, or base-1, base-2, ... whichever is not yet used, and

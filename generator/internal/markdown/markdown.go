@@ -14,8 +14,10 @@ package markdown
 import (
 	"bufio"
 	"bytes"
+	"encoding/binary"
 	"fmt"
 	"html/template"
+	"strings"
 	"sync"
 
 	"github.com/yuin/goldmark"
@@ -33,7 +35,8 @@ import (
 
 // Converter turns Markdown into HTML.
 type Converter struct {
-	md goldmark.Markdown
+	md    goldmark.Markdown
+	cache *Cache
 }
 
 // New returns a Converter. The extension list is explicit so that what
@@ -42,7 +45,7 @@ func New() *Converter { return NewCached(nil) }
 
 // NewCached returns a Converter that looks code blocks up in cache (nil:
 // none) before highlighting them.
-func NewCached(cache *HighlightCache) *Converter {
+func NewCached(cache *Cache) *Converter {
 	md := goldmark.New(
 		goldmark.WithExtensions(
 			extension.NewTable(extension.WithTableCellAlignMethod(extension.TableCellAlignNone)),
@@ -56,7 +59,7 @@ func NewCached(cache *HighlightCache) *Converter {
 			renderer.WithNodeRenderers(util.Prioritized(codeRenderer{cache: cache}, 100)),
 		),
 	)
-	return &Converter{md: md}
+	return &Converter{md: md, cache: cache}
 }
 
 // Source is one piece of Markdown with where it sits in the user's file.
@@ -167,19 +170,119 @@ func (rb *renderBuf) put() {
 	renderBufs.Put(rb)
 }
 
+// convert converts src, looking it up in the cache first. A piece's HTML
+// depends on its text, on whether it is inline and on the heading ids the
+// page has already used; what it adds to those ids is kept with it.
 func (c *Converter) convert(src Source, inline bool) (template.HTML, error) {
-	doc, err := c.Parse(src)
+	if c.cache == nil {
+		return c.convertNow(src, inline)
+	}
+	if src.IDs == nil {
+		src.IDs = NewIDs()
+	}
+	before := src.IDs.taken()
+	mode := []byte{'b'}
+	if inline {
+		mode[0] = 'i'
+	}
+	k := key(kindPiece, mode, []byte(strings.Join(before, "\n")), src.Text)
+	if v, ok := c.cache.get(k); ok {
+		if html, added, blocks, ok := decodePiece(v); ok {
+			for _, id := range added {
+				src.IDs.Put(id)
+			}
+			c.cache.keep(blocks)            // for when this piece is edited
+			return template.HTML(html), nil // #nosec: what convertNow made before
+		}
+	}
+	html, blocks, err := c.convertTree(src, inline)
 	if err != nil {
 		return "", err
+	}
+	old := map[string]bool{}
+	for _, id := range before {
+		old[id] = true
+	}
+	var added []string
+	for _, id := range src.IDs.taken() {
+		if !old[id] {
+			added = append(added, id)
+		}
+	}
+	c.cache.put(k, encodePiece(string(html), added, blocks))
+	return html, nil
+}
+
+// encodePiece packs a converted piece, the ids it took and the keys of its
+// code blocks: the HTML, then the count of ids and each id, each string
+// preceded by its length; then the keys.
+func encodePiece(html string, added []string, blocks []cacheKey) []byte {
+	var b []byte
+	b = binary.AppendUvarint(b, uint64(len(added)))
+	for _, s := range append([]string{html}, added...) {
+		b = binary.AppendUvarint(b, uint64(len(s)))
+		b = append(b, s...)
+	}
+	for _, k := range blocks {
+		b = append(b, k[:]...)
+	}
+	return b
+}
+
+func decodePiece(b []byte) (html []byte, added [][]byte, blocks []cacheKey, ok bool) {
+	nids, w := binary.Uvarint(b)
+	if w <= 0 || nids > uint64(len(b)) {
+		return nil, nil, nil, false
+	}
+	b = b[w:]
+	var parts [][]byte
+	for range nids + 1 {
+		n, w := binary.Uvarint(b)
+		if w <= 0 || uint64(len(b)-w) < n {
+			return nil, nil, nil, false
+		}
+		parts = append(parts, b[w:w+int(n)])
+		b = b[w+int(n):]
+	}
+	if len(b)%len(cacheKey{}) != 0 {
+		return nil, nil, nil, false
+	}
+	for ; len(b) > 0; b = b[len(cacheKey{}):] {
+		blocks = append(blocks, cacheKey(b[:len(cacheKey{})]))
+	}
+	return parts[0], parts[1:], blocks, true
+}
+
+func (c *Converter) convertNow(src Source, inline bool) (template.HTML, error) {
+	h, _, err := c.convertTree(src, inline)
+	return h, err
+}
+
+// convertTree converts src and also returns the cache keys of its code
+// blocks.
+func (c *Converter) convertTree(src Source, inline bool) (template.HTML, []cacheKey, error) {
+	doc, err := c.Parse(src)
+	if err != nil {
+		return "", nil, err
+	}
+	var blocks []cacheKey
+	if c.cache != nil {
+		_ = ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
+			if b, ok := n.(*ast.FencedCodeBlock); ok && entering {
+				blocks = append(blocks, blockKey(b, src.Text))
+			}
+			return ast.WalkContinue, nil
+		})
 	}
 	if inline {
 		if p, ok := doc.FirstChild().(*ast.Paragraph); ok && doc.ChildCount() == 1 {
 			doc = unwrap(p)
 		} else if doc.ChildCount() > 0 {
-			return "", diag.Errorf(src.pos(0), "expected a single line of text here, not blocks (lists, headings, several paragraphs)")
+			return "", nil, diag.Errorf(src.pos(0), "expected a single line of text here, not blocks (lists, headings, several paragraphs)")
 		}
 	}
-	return c.Render(src, doc)
+	h, err := c.Render(src, doc)
+	return h, blocks, err
 }
 
 // unwrap moves a paragraph's inline children under a new document so that

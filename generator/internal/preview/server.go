@@ -116,7 +116,7 @@ func Run(ctx context.Context, cfg Config) error {
 	defer store.Close()
 	s := &Server{
 		cfg:     cfg,
-		builder: site.NewBuilder(os.DirFS(root), site.Options{Drafts: true, Future: true, Now: cfg.Now(), Preview: true, Highlight: markdown.NewHighlightCache()}),
+		builder: site.NewBuilder(os.DirFS(root), site.Options{Drafts: true, Future: true, Now: cfg.Now(), Preview: true, Cache: markdown.NewCache()}),
 		hub:     newHub(),
 		store:   store,
 		origin:  "http://" + ln.Addr().String(),

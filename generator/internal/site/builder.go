@@ -179,7 +179,7 @@ func (b *Builder) update(ctx context.Context) (_ *Result, err error) {
 	p := b.plan()
 	var st Stats
 	if p.inputs {
-		in, err := loadInputs(b.root, b.opt.Highlight)
+		in, err := loadInputs(b.root, b.opt.Cache)
 		if err != nil {
 			return nil, err
 		}

@@ -50,7 +50,7 @@ type Options struct {
 	// Highlight, when set, is where highlighted code blocks are looked up
 	// first and kept (bcs build loads it from and saves it to the project's
 	// cache; the preview keeps one in memory).
-	Highlight *markdown.HighlightCache
+	Cache *markdown.Cache
 
 	// Sink, when set, receives every output file of the first build as soon
 	// as it is made, and the build keeps none of their contents (Files holds
@@ -114,7 +114,7 @@ type inputs struct {
 // loadInputs reads the settings, the indicators and the ICBs, and makes the
 // highlighting stylesheet and the Markdown converter (highlighting through
 // hl when it is not nil).
-func loadInputs(root fs.FS, hl *markdown.HighlightCache) (*inputs, error) {
+func loadInputs(root fs.FS, hl *markdown.Cache) (*inputs, error) {
 	in := &inputs{md: markdown.NewCached(hl)}
 	var c diag.Collector
 	src, err := fs.ReadFile(root, SettingsFile)
