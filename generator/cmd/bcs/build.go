@@ -59,11 +59,14 @@ func cmdBuild(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	// Nothing changed since the last build into the same folder: done.
 	var inputs, stampFile string
+	project := os.DirFS(*root)
 	if !*noCache {
 		stampFile = stamp.File(*cacheDir, absOut)
 		prog, err := stamp.Program(*cacheDir)
+		var files map[string][]byte
 		if err == nil {
-			inputs, err = stamp.HashInputs(*root, site.InputDirs, fmt.Sprintf("%s drafts=%v future=%v", prog, *drafts, *future))
+			inputs, files, err = stamp.HashInputs(*root, site.InputDirs, fmt.Sprintf("%s drafts=%v future=%v", prog, *drafts, *future))
+			project = newPreloaded(*root, files)
 		}
 		if err != nil {
 			fmt.Fprintf(stderr, "bcs: not using the cache: %v\n", err)
@@ -89,7 +92,7 @@ func cmdBuild(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return fmt.Errorf("writing %s: %w (the previous site there is unchanged)", *out, err)
 	}
 	opt.Sink = stage
-	s, err := site.Build(ctx, os.DirFS(*root), opt)
+	s, err := site.Build(ctx, project, opt)
 	if err != nil {
 		stage.Abort()
 		return err

@@ -22,6 +22,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"slices"
+	"strings"
 	"sync"
 	"time"
 )
@@ -86,11 +87,14 @@ func Remove(name string) error {
 
 // HashInputs hashes salt (the program and its options) and every entry
 // below the given folders of root: its path, its type, and a regular
-// file's content or a link's target. Files are read on all cores.
-func HashInputs(root string, dirs []string, salt string) (string, error) {
+// file's content or a link's target. Files are read on all cores, and
+// their contents are returned by slash-separated path relative to root, so
+// that the build reads what was hashed rather than reading it all again.
+func HashInputs(root string, dirs []string, salt string) (string, map[string][]byte, error) {
 	type entry struct {
 		rel  string
 		mode fs.FileMode
+		data []byte
 		sum  [sha256.Size]byte
 	}
 	var entries []*entry
@@ -107,7 +111,7 @@ func HashInputs(root string, dirs []string, salt string) (string, error) {
 			return nil
 		})
 		if err != nil {
-			return "", err
+			return "", nil, err
 		}
 	}
 	var (
@@ -118,10 +122,19 @@ func HashInputs(root string, dirs []string, salt string) (string, error) {
 	)
 	for range runtime.GOMAXPROCS(0) {
 		wg.Go(func() {
-			h := sha256.New()
-			buf := make([]byte, 64<<10)
 			for e := range next {
-				if err := sumEntry(filepath.Join(root, filepath.FromSlash(e.rel)), e.mode, h, buf, &e.sum); err != nil {
+				name := filepath.Join(root, filepath.FromSlash(e.rel))
+				var err error
+				switch {
+				case e.mode&fs.ModeSymlink != 0:
+					var target string
+					target, err = os.Readlink(name)
+					e.sum = sha256.Sum256([]byte(target))
+				case e.mode.IsRegular():
+					e.data, err = os.ReadFile(name)
+					e.sum = sha256.Sum256(e.data)
+				}
+				if err != nil {
 					mu.Lock()
 					first = cmpErr(first, err)
 					mu.Unlock()
@@ -135,23 +148,19 @@ func HashInputs(root string, dirs []string, salt string) (string, error) {
 	close(next)
 	wg.Wait()
 	if first != nil {
-		return "", first
+		return "", nil, first
 	}
-	slices.SortFunc(entries, func(a, b *entry) int {
-		switch {
-		case a.rel < b.rel:
-			return -1
-		case a.rel > b.rel:
-			return 1
-		}
-		return 0
-	})
+	slices.SortFunc(entries, func(a, b *entry) int { return strings.Compare(a.rel, b.rel) })
 	h := sha256.New()
 	fmt.Fprintf(h, "%q\n", salt)
+	files := map[string][]byte{}
 	for _, e := range entries {
 		fmt.Fprintf(h, "%q %v %x\n", e.rel, e.mode, e.sum)
+		if e.mode.IsRegular() {
+			files[e.rel] = e.data
+		}
 	}
-	return hex.EncodeToString(h.Sum(nil)), nil
+	return hex.EncodeToString(h.Sum(nil)), files, nil
 }
 
 func cmpErr(first, err error) error {
@@ -159,35 +168,6 @@ func cmpErr(first, err error) error {
 		return err
 	}
 	return first
-}
-
-// sumEntry hashes one entry: a regular file's content, a link's target.
-func sumEntry(name string, mode fs.FileMode, h interface {
-	io.Writer
-	Reset()
-	Sum([]byte) []byte
-}, buf []byte, sum *[sha256.Size]byte) error {
-	h.Reset()
-	switch {
-	case mode&fs.ModeSymlink != 0:
-		target, err := os.Readlink(name)
-		if err != nil {
-			return err
-		}
-		io.WriteString(h, target)
-	case mode.IsRegular():
-		f, err := os.Open(name)
-		if err != nil {
-			return err
-		}
-		_, err = io.CopyBuffer(h, f, buf)
-		f.Close()
-		if err != nil {
-			return err
-		}
-	}
-	h.Sum(sum[:0])
-	return nil
 }
 
 // HashTree hashes the listing of the folder dir: every entry's path, type,

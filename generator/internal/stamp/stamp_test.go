@@ -25,9 +25,15 @@ func TestHashInputs(t *testing.T) {
 	dirs := []string{"content", "templates", "assets"} // assets/ is missing: fine
 	hash := func(salt string) string {
 		t.Helper()
-		h, err := HashInputs(root, dirs, salt)
+		h, files, err := HashInputs(root, dirs, salt)
 		if err != nil {
 			t.Fatal(err)
+		}
+		if string(files["content/a.md"]) != string(must(os.ReadFile(filepath.Join(root, "content", "a.md")))) {
+			t.Errorf("the contents returned are not the file's")
+		}
+		if _, ok := files["elsewhere/x"]; ok {
+			t.Errorf("a file outside the input folders was returned")
 		}
 		return h
 	}
@@ -93,4 +99,11 @@ func TestCurrent(t *testing.T) {
 	if Load(filepath.Join(t.TempDir(), "none.json")).Current("", "", now) {
 		t.Error("a missing stamp is current")
 	}
+}
+
+func must[T any](v T, err error) T {
+	if err != nil {
+		panic(err)
+	}
+	return v
 }
