@@ -56,26 +56,26 @@ fuzz:
 	  $(GO) test -run=^$$ -fuzz="^$${t%%:*}$$" -fuzztime=$(FUZZTIME) "$${t#*:}"; \
 	done
 
-## bench: Go benchmarks of the whole build on 1 and 2 cores (compare the ratio; quote medians),
-## both workbooks for every ICB (sequential), the form receiver's throughput (submissions/s, stored durably), and the preview's
-## edit-to-reload latency on the real site and on a 10,000-page corpus from ../shared/bench, and a
-## table of cold builds of the 1,000- and 10,000-page corpora by bcs, Hugo (if installed) and a bare floor
-BENCH_CORPUS ?= $(or $(TMPDIR),/tmp)/bcs-bench-corpus-10000
-MAKE_CORPUS  := ../shared/bench/make-corpus.py
+## bench: the stage benchmarks (front matter, Markdown, templates, link check, write, zip; save the
+## output and compare runs with benchstat), the whole build on 1 and 2 cores, both workbooks for every
+## ICB, then benchtable: whole builds of the 1,000- and 10,000-page corpora from ../shared/bench by bcs
+## (cold, warm cache, no change), Hugo (if installed) and a bare floor, and the one-page edit to reload,
+## the packs and the form receiver. Without ../shared/bench the Go benchmarks run on the real site.
+STAGE_PKGS := ./generator/internal/page/ ./generator/internal/markdown/ ./generator/internal/linkcheck/ \
+  ./generator/internal/publish/ ./generator/internal/bundle/
+MAKE_CORPUS := ../shared/bench/make-corpus.py
 bench:
-	$(GO) test -run='^$$' -bench=. -benchmem -cpu=1,2 -count=5 ./generator/internal/site/
+	$(GO) test -run='^$$' -bench=. -benchmem -count=5 $(STAGE_PKGS)
+	$(GO) test -run='^$$' -bench='Build|Templates' -benchmem -cpu=1,2 -count=5 ./generator/internal/site/
 	$(GO) test -run='^$$' -bench=AllICBs -benchtime=3x -count=5 ./generator/internal/workbook/
-	$(GO) test -run='^$$' -bench=Receive -benchtime=2000x -count=5 ./generator/internal/receiver/
-	@if [ -f $(MAKE_CORPUS) ]; then \
-	  [ -d $(BENCH_CORPUS) ] || python3 $(MAKE_CORPUS) $(BENCH_CORPUS) 10000 >/dev/null; \
-	  BCS_BENCH_CORPUS=$(BENCH_CORPUS) $(GO) test -run='^$$' -bench=EditToReload -benchtime=50x -count=3 -timeout=30m ./generator/internal/preview/; \
-	else \
-	  echo "$(MAKE_CORPUS) not found: the 10,000-page figures are skipped"; \
-	  $(GO) test -run='^$$' -bench=EditToReload/real -benchtime=50x -count=3 ./generator/internal/preview/; \
-	fi
 	@if [ -f $(MAKE_CORPUS) ]; then \
 	  $(GO) run ./generator/cmd/benchtable -shared $(dir $(MAKE_CORPUS)) -sizes 1000,10000 -runs 3; \
-	else echo "$(MAKE_CORPUS) not found: no comparison table with Hugo"; fi
+	else \
+	  echo "$(MAKE_CORPUS) not found: no comparison with Hugo, and the Go benchmarks run on the real site only"; \
+	  $(GO) test -run='^$$' -bench='EditToReload/real' -benchtime=50x -count=3 ./generator/internal/preview/; \
+	  $(GO) test -run='^$$' -bench='Packs' -count=5 ./generator/internal/site/; \
+	  $(GO) test -run='^$$' -bench=Receive -benchtime=2000x -count=3 ./generator/internal/receiver/; \
+	fi
 
 ## serve: preview with live reload on http://127.0.0.1:1313 (drafts and future pages included; never touches public/)
 serve:

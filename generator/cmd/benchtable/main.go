@@ -206,7 +206,7 @@ func run(shared, sizeList string, runs int, goBench bool) error {
 	for _, r := range rows {
 		fmt.Println(r)
 	}
-	fmt.Printf("\n%s: bcs build -no-cache into a fresh folder. %s: the highlight cache filled by an earlier build, a fresh folder.\n", toolCold, toolWarm)
+	fmt.Printf("\n%s: bcs build -no-cache into a fresh folder. %s: the Markdown cache (converted pieces and highlighted code) filled by an earlier build, a fresh folder.\n", toolCold, toolWarm)
 	fmt.Printf("%s: bcs build again with nothing changed. %s: hugo into a fresh folder with a fresh cache. %s: read, goldmark + chroma, write.\n", toolSame, toolHugo, toolFloor)
 	if goBench {
 		return otherFigures(repo, largest)
