@@ -296,9 +296,8 @@ func (x *Index) resolve(page string, l link) string {
 	return ""
 }
 
-var linkAttrs = map[string]bool{"href": true, "src": true, "poster": true}
-
-// scan collects the ids and the links of the HTML document name.
+// scan collects the ids and the links (href, src, poster) of the HTML
+// document name. Only those attributes' values are copied out.
 func scan(name string, b []byte) *doc {
 	d := &doc{ids: map[string]bool{}}
 	l := htmlx.NewLexer(parse.NewInputBytes(b))
@@ -308,12 +307,16 @@ func scan(name string, b []byte) *doc {
 		case htmlx.ErrorToken:
 			return d
 		case htmlx.AttributeToken:
-			key := string(bytes.ToLower(l.AttrKey()))
+			key := l.AttrKey()
+			isID := bytes.EqualFold(key, []byte("id"))
+			if !isID && !bytes.EqualFold(key, []byte("href")) && !bytes.EqualFold(key, []byte("src")) && !bytes.EqualFold(key, []byte("poster")) {
+				continue
+			}
 			val := html.UnescapeString(string(bytes.Trim(l.AttrVal(), `"'`)))
 			switch {
-			case key == "id":
+			case isID:
 				d.ids[val] = true
-			case linkAttrs[key] && val != "":
+			case val != "":
 				d.links = append(d.links, parseLink(name, val))
 			}
 		}
