@@ -56,16 +56,17 @@ fuzz:
 	  $(GO) test -run=^$$ -fuzz="^$${t%%:*}$$" -fuzztime=$(FUZZTIME) "$${t#*:}"; \
 	done
 
-## bench: the stage benchmarks (front matter, Markdown, templates, link check, write, zip; save the
-## output and compare runs with benchstat), the whole build on 1 and 2 cores, both workbooks for every
-## ICB, then benchtable: whole builds of the 1,000- and 10,000-page corpora from ../shared/bench by bcs
-## (cold, warm cache, no change), Hugo (if installed) and a bare floor, and the one-page edit to reload,
-## the packs and the form receiver. Without ../shared/bench the Go benchmarks run on the real site.
+## bench: the stage benchmarks (front matter, Markdown, templates, link check, write, zip; six runs
+## each, so that two saved outputs compare with `go run golang.org/x/perf/cmd/benchstat@latest old new`),
+## the whole build on 1 and 2 cores, both workbooks for every ICB, then benchtable: whole builds of the
+## 1,000- and 10,000-page corpora from ../shared/bench by bcs (cold, warm cache, no change), Hugo (if
+## installed) and a bare floor, and the one-page edit to reload, the packs and the form receiver.
+## Without ../shared/bench the Go benchmarks run on the real site.
 STAGE_PKGS := ./generator/internal/page/ ./generator/internal/markdown/ ./generator/internal/linkcheck/ \
   ./generator/internal/publish/ ./generator/internal/bundle/
 MAKE_CORPUS := ../shared/bench/make-corpus.py
 bench:
-	$(GO) test -run='^$$' -bench=. -benchmem -count=5 $(STAGE_PKGS)
+	$(GO) test -run='^$$' -bench=. -benchmem -count=6 $(STAGE_PKGS)
 	$(GO) test -run='^$$' -bench='Build|Templates' -benchmem -cpu=1,2 -count=5 ./generator/internal/site/
 	$(GO) test -run='^$$' -bench=AllICBs -benchtime=3x -count=5 ./generator/internal/workbook/
 	@if [ -f $(MAKE_CORPUS) ]; then \
