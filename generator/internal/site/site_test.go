@@ -257,3 +257,28 @@ func TestSinkGetsTheSameSite(t *testing.T) {
 		t.Error("a Builder with a Sink built twice")
 	}
 }
+
+// TestUntil checks when a build goes out of date by itself: when the first
+// page left out for its future date falls due, and never when future pages
+// are built anyway.
+func TestUntil(t *testing.T) {
+	page := func(date string) string {
+		return "---\ntitle: Later\ndescription: Not yet.\ndate: " + date + "\n---\nSoon.\n"
+	}
+	fsys := project(t, map[string]string{
+		"content/later.md": page("2027-03-01"),
+		"content/soon.md":  page("2026-12-24"),
+		"content/past.md":  page("2025-01-01"),
+	})
+	s := build(t, fsys)
+	if want := time.Date(2026, 12, 24, 0, 0, 0, 0, time.UTC); !s.Until.Equal(want) {
+		t.Errorf("Until = %v, want %v", s.Until, want)
+	}
+	all, err := Build(context.Background(), fsys, Options{Now: now, Future: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !all.Until.IsZero() {
+		t.Errorf("with future pages built, Until = %v, want none", all.Until)
+	}
+}
