@@ -14,10 +14,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/bcs/publish/generator/internal/markdown"
 	"github.com/bcs/publish/generator/internal/publish"
 	"github.com/bcs/publish/generator/internal/site"
-	"github.com/bcs/publish/generator/internal/stamp"
 )
 
 func cmdBuild(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -30,7 +28,7 @@ func cmdBuild(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	external := fl.Bool("external", false, "list every external link with the pages that carry it (they are never fetched)")
 	cpuprofile := fl.String("cpuprofile", "", "write a CPU profile of the build to this file (for go tool pprof)")
 	memprofile := fl.String("memprofile", "", "write a heap profile, taken when the built site has been written, to this file")
-	cacheDir := fl.String("cache", "", "cache folder: highlighted code blocks and what the last build was made from (default: .bcs-cache/ in the project directory)")
+	cacheDir := fl.String("cache", "", "cache folder: converted Markdown and what the last build was made from (default: .bcs-cache/ in the project directory)")
 	noCache := fl.Bool("no-cache", false, "build everything from scratch: neither read nor write the cache")
 	if err := parseFlags(fl, args, stderr); err != nil {
 		return err
@@ -57,32 +55,22 @@ func cmdBuild(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return err
 	}
-	// Nothing changed since the last build into the same folder: done.
-	var inputs, stampFile string
+	opt := site.Options{Drafts: *drafts, Future: *future, Now: start}
 	project := os.DirFS(*root)
+	var c *buildCache
 	if !*noCache {
-		stampFile = stamp.File(*cacheDir, absOut)
-		prog, err := stamp.Program(*cacheDir)
-		var files map[string][]byte
-		if err == nil {
-			inputs, files, err = stamp.HashInputs(*root, site.InputDirs, fmt.Sprintf("%s drafts=%v future=%v", prog, *drafts, *future))
-			project = newPreloaded(*root, files)
-		}
-		if err != nil {
+		var err error
+		c, err = openCache(*cacheDir, *root, absOut, fmt.Sprintf("drafts=%v future=%v", *drafts, *future))
+		switch {
+		case err != nil:
 			fmt.Fprintf(stderr, "bcs: not using the cache: %v\n", err)
-			*noCache = true
-		} else if !*external && stamp.Load(stampFile).Current(inputs, absOut, start) {
+		case !*external && c.current(start):
+			// Nothing changed since the last build into the same folder: done.
 			fmt.Fprintf(stdout, "%s is up to date: nothing it is built from has changed (checked in %s; bcs build -no-cache builds it again)\n",
 				*out, time.Since(start).Round(time.Millisecond))
 			return nil
-		}
-	}
-	opt := site.Options{Drafts: *drafts, Future: *future, Now: start}
-	hlFile := filepath.Join(*cacheDir, "markdown.cache")
-	if !*noCache {
-		if opt.Cache, err = markdown.LoadCache(hlFile); err != nil {
-			fmt.Fprintf(stderr, "bcs: %v; highlighting every block again\n", err)
-			opt.Cache = markdown.NewCache()
+		default:
+			project, opt.Cache = c.project, c.markdown(stderr)
 		}
 	}
 	// Pages go to a fresh tree beside the output as they are rendered; it
@@ -101,21 +89,11 @@ func cmdBuild(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return fmt.Errorf("writing %s: %w (the previous site there is unchanged)", *out, err)
 	}
-	if !*noCache {
-		// The cache only saves time: failing to write it is worth a word, not a failure.
-		if err := opt.Cache.Save(hlFile); err != nil {
-			fmt.Fprintf(stderr, "bcs: saving the highlight cache: %v\n", err)
-		}
-		tree, err := stamp.HashTree(absOut)
-		if err == nil {
-			err = stamp.Stamp{Inputs: inputs, Out: absOut, Tree: tree, Until: s.Until}.Save(stampFile)
-		}
-		if err != nil {
-			fmt.Fprintf(stderr, "bcs: saving the build stamp: %v\n", err)
-		}
+	if c != nil && opt.Cache != nil {
+		c.save(s.Until, stderr)
 	}
 	if *memprofile != "" {
-		writeHeapProfile(*memprofile, stderr) // while the built site is still held
+		writeHeapProfile(*memprofile, stderr) // what is still live at the end of the build
 	}
 	fmt.Fprintf(stdout, "built %d pages, wrote %d files to %s in %s\n", len(s.Pages), n, *out, time.Since(start).Round(time.Millisecond))
 	printPackReport(stdout, s.Packs)
