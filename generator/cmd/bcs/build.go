@@ -48,7 +48,7 @@ func cmdBuild(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		*out = filepath.Join(*root, "public")
 	}
 	if *cacheDir == "" {
-		*cacheDir = filepath.Join(*root, ".bcs-cache")
+		*cacheDir = filepath.Join(*root, site.CacheDir)
 	}
 	start := time.Now()
 	absOut, err := filepath.Abs(*out)

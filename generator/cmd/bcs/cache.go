@@ -38,7 +38,7 @@ func openCache(dir, root, out, options string) (*buildCache, error) {
 
 func (c *buildCache) stampFile() string { return stamp.File(c.dir, c.out) }
 
-func (c *buildCache) markdownFile() string { return filepath.Join(c.dir, "markdown.cache") }
+func (c *buildCache) markdownFile() string { return filepath.Join(c.dir, site.MarkdownCacheFile) }
 
 // current reports whether the output folder is what this build would make.
 func (c *buildCache) current(now time.Time) bool {

@@ -116,7 +116,7 @@ func Run(ctx context.Context, cfg Config) error {
 	defer store.Close()
 	s := &Server{
 		cfg:     cfg,
-		builder: site.NewBuilder(os.DirFS(root), site.Options{Drafts: true, Future: true, Now: cfg.Now(), Preview: true, Cache: markdown.NewCache()}),
+		builder: site.NewBuilder(os.DirFS(root), site.Options{Drafts: true, Future: true, Now: cfg.Now(), Preview: true, Cache: startCache(root)}),
 		hub:     newHub(),
 		store:   store,
 		origin:  "http://" + ln.Addr().String(),
@@ -355,4 +355,15 @@ func contentType(name string) string {
 		return "text/plain; charset=utf-8"
 	}
 	return "application/octet-stream"
+}
+
+// startCache is the Markdown cache the last bcs build left in the project,
+// so that the first build of a large site is quick; the preview adds to it
+// in memory and never writes it (bcs build keeps it to what a build uses).
+func startCache(root string) *markdown.Cache {
+	c, err := markdown.LoadCache(filepath.Join(root, site.CacheDir, site.MarkdownCacheFile))
+	if err != nil {
+		return markdown.NewCache()
+	}
+	return c
 }

@@ -36,6 +36,13 @@ const (
 	ICBsFile       = "packs/icbs.csv"
 )
 
+// The cache folder bcs build keeps in the project, and its Markdown cache
+// file (the preview reads it too).
+const (
+	CacheDir          = ".bcs-cache"
+	MarkdownCacheFile = "markdown.cache"
+)
+
 // InputDirs are the folders a build reads; nothing else in the project
 // changes what it builds.
 var InputDirs = []string{ContentDir, TemplatesDir, AssetsDir, pack.Dir}
