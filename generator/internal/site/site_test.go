@@ -17,6 +17,8 @@ import (
 	"time"
 
 	"github.com/rogpeppe/go-internal/txtar"
+
+	"github.com/bcs/publish/generator/internal/markdown"
 )
 
 var now = time.Date(2026, 11, 26, 12, 0, 0, 0, time.UTC)
@@ -281,4 +283,46 @@ func TestUntil(t *testing.T) {
 	if !all.Until.IsZero() {
 		t.Errorf("with future pages built, Until = %v, want none", all.Until)
 	}
+}
+
+// TestCacheGivesTheSameSite builds the real site with an empty Markdown
+// cache and again with the cache that build filled: both are the site a
+// build without a cache makes, byte for byte, and the second finds every
+// piece.
+func TestCacheGivesTheSameSite(t *testing.T) {
+	want := realSite(t)
+	c := markdown.NewCache()
+	for i, label := range []string{"empty cache", "warm cache"} {
+		got, err := Build(context.Background(), os.DirFS("../../.."), Options{Now: now, Cache: c})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !maps.EqualFunc(got.Files, want.Files, bytes.Equal) {
+			for name, data := range want.Files {
+				if !bytes.Equal(got.Files[name], data) {
+					t.Errorf("%s: %s differs", label, name)
+				}
+			}
+		}
+		if hits, misses := c.Stats(); i == 1 && (misses != 0 || hits == 0) {
+			t.Errorf("%s: %d pieces or blocks converted again, %d found", label, misses, hits)
+		}
+		if i == 0 {
+			c = reload(t, c)
+		}
+	}
+}
+
+// reload saves a cache and loads it back, as the next build does.
+func reload(t *testing.T, c *markdown.Cache) *markdown.Cache {
+	t.Helper()
+	file := t.TempDir() + "/markdown.cache"
+	if err := c.Save(file); err != nil {
+		t.Fatal(err)
+	}
+	c, err := markdown.LoadCache(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
 }
