@@ -89,7 +89,7 @@ func cmdBuild(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return fmt.Errorf("writing %s: %w (the previous site there is unchanged)", *out, err)
 	}
-	if c != nil && opt.Cache != nil {
+	if c != nil {
 		c.save(s.Until, stderr)
 	}
 	if *memprofile != "" {

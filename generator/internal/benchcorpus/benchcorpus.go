@@ -13,11 +13,17 @@ import (
 
 // reference holds templates equivalent to the reference Hugo site in
 // ../shared/bench/hugo-site: a base layout with a menu, a page template
-// (title, date, content) and a list template (title, content, the pages
-// below with their descriptions).
+// (single.html: title, date, content) and a list template (list.html:
+// title, content, the pages below with their descriptions).
 //
 //go:embed templates
 var reference embed.FS
+
+// referenceKinds says which reference template each page kind uses.
+var referenceKinds = map[string]string{
+	"home.html": "list.html", "pillar.html": "list.html",
+	"cluster.html": "single.html", "page.html": "single.html", "404.html": "single.html",
+}
 
 // Options say what goes into a project besides the corpus.
 type Options struct {
@@ -64,9 +70,15 @@ func Project(repo, corpus, dir string, o Options) (int, error) {
 	if o.SiteTemplates {
 		dirs = append(dirs, "templates")
 	} else {
-		t, _ := fs.Sub(reference, "templates")
-		if err := os.CopyFS(filepath.Join(dir, "templates"), t); err != nil {
-			return 0, err
+		for _, name := range []string{"base.html", "partials/menu.html"} {
+			if err := copyReference(name, filepath.Join(dir, "templates", name)); err != nil {
+				return 0, err
+			}
+		}
+		for kind, name := range referenceKinds {
+			if err := copyReference(name, filepath.Join(dir, "templates", kind)); err != nil {
+				return 0, err
+			}
 		}
 	}
 	for _, d := range dirs {
@@ -93,6 +105,15 @@ func Project(repo, corpus, dir string, o Options) (int, error) {
 		}
 	}
 	return n, nil
+}
+
+// copyReference writes the reference template name to dst.
+func copyReference(name, dst string) error {
+	b, err := reference.ReadFile("templates/" + name)
+	if err != nil {
+		return err
+	}
+	return write(dst, string(b))
 }
 
 func write(name, data string) error {

@@ -45,28 +45,24 @@ func NewCache() *Cache {
 
 // cacheHeader names the file format, how blocks are formatted and the
 // chroma version: any change to them makes old entries unusable.
-var cacheHeader = func() string {
-	chroma := "unknown"
+var cacheHeader = fmt.Sprintf("bcs markdown cache 2; classes, tab width 4; chroma %s; goldmark %s\n",
+	moduleVersion("github.com/alecthomas/chroma/v2"), moduleVersion("github.com/yuin/goldmark"))
+
+// moduleVersion is the version of a module built into the program (with
+// its replacement, if any), or "unknown".
+func moduleVersion(path string) string {
 	if bi, ok := debug.ReadBuildInfo(); ok {
 		for _, m := range bi.Deps {
-			if m.Path == "github.com/alecthomas/chroma/v2" {
-				chroma = m.Version
+			if m.Path == path {
 				if m.Replace != nil {
-					chroma = m.Replace.Path + "@" + m.Replace.Version
+					return m.Replace.Path + "@" + m.Replace.Version
 				}
+				return m.Version
 			}
 		}
 	}
-	goldmark := "unknown"
-	if bi, ok := debug.ReadBuildInfo(); ok {
-		for _, m := range bi.Deps {
-			if m.Path == "github.com/yuin/goldmark" {
-				goldmark = m.Version
-			}
-		}
-	}
-	return fmt.Sprintf("bcs markdown cache 2; classes, tab width 4; chroma %s; goldmark %s\n", chroma, goldmark)
-}()
+	return "unknown"
+}
 
 // LoadCache reads the cache file name. A missing file, or one
 // from another version, gives an empty cache; a damaged one is an error
