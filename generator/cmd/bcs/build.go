@@ -14,6 +14,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/bcs/publish/generator/internal/pack"
+	"github.com/bcs/publish/generator/internal/packsite"
 	"github.com/bcs/publish/generator/internal/publish"
 	"github.com/bcs/publish/generator/internal/site"
 )
@@ -110,48 +112,46 @@ func cmdBuild(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	return nil
 }
 
-// printPackReport says, per ICB, how many pack values are not confirmed
-// from a source: the ICBs on national defaults share one line.
+// printPackReport says, per pack area, what the pack rests on: confirmed
+// local values, values to check with the ICB, and confirmed values read on
+// pages more than three years old. Packs on the national defaults alone
+// share one line.
 func printPackReport(w io.Writer, reports []site.PackReport) {
 	if len(reports) == 0 {
 		return
 	}
-	counts := map[int]int{}
+	var national []string
+	var local []site.PackReport
 	for _, r := range reports {
-		counts[r.Unverified]++
-	}
-	common, most := 0, 0
-	for n, c := range counts {
-		if c > most || (c == most && n < common) {
-			common, most = n, c
+		if r.Report.Confirmed == 0 {
+			national = append(national, r.Key)
+		} else {
+			local = append(local, r)
 		}
 	}
-	var own []string
-	for _, r := range reports {
-		if r.Unverified != common {
-			own = append(own, fmt.Sprintf("%s %d", r.ODS, r.Unverified))
-		}
+	fmt.Fprintf(w, "packs: %d areas; %d with confirmed local values, %d on the national defaults only (bcs pack -icb KEY lists a pack's values)\n", len(reports), len(local), len(national))
+	for _, r := range local {
+		fmt.Fprintf(w, "  %-20s %2d confirmed, %2d to check with the ICB, %d from pages over %d years old  %s\n", r.Key, r.Report.Confirmed, r.Report.ToCheck, len(r.Report.Old), pack.OldYears, r.Name)
 	}
-	fmt.Fprintf(w, "packs: %d ICBs; unverified values per ICB: %d for %d ICBs", len(reports), common, most)
-	if len(own) > 0 {
-		fmt.Fprintf(w, "; %s", strings.Join(own, ", "))
+	if len(national) > 0 {
+		fmt.Fprintf(w, "  national defaults only: %s\n", strings.Join(national, " "))
 	}
-	fmt.Fprintln(w, " (bcs pack -icb CODE lists them)")
 }
 
 func cmdPack(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fl := flag.NewFlagSet("pack", flag.ContinueOnError)
 	fl.SetOutput(stderr)
 	root := fl.String("root", ".", "project directory")
-	code := fl.String("icb", "", "the ICB's ODS code, e.g. QJ2 (required)")
+	code := fl.String("icb", "", "the pack's area: an ICB's ODS code (QJ2) or a place area (S0E4D/oxfordshire) (required)")
 	out := fl.String("out", ".", "directory to write the bundle and its documents to")
 	if err := parseFlags(fl, args, stderr); err != nil {
 		return err
 	}
 	if *code == "" {
-		return fmt.Errorf("pack: -icb is required (an ODS code from packs/icbs.csv, e.g. QJ2)")
+		return fmt.Errorf("pack: -icb is required: an ICB's ODS code from packs/icbs.yaml (QJ2) or a place area (S0E4D/oxfordshire)")
 	}
-	p, err := site.BuildPack(os.DirFS(*root), *code)
+	today := time.Now()
+	p, err := site.BuildPack(os.DirFS(*root), *code, today)
 	if err != nil {
 		return err
 	}
@@ -171,12 +171,34 @@ func cmdPack(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		}
 		fmt.Fprintf(stdout, "wrote %s (%d bytes)\n", filepath.Join(*out, name), len(files[name]))
 	}
-	fmt.Fprintf(stdout, "%s (%s), version %s, aligned to %s\n", p.ICB.Name, p.ICB.ODS, p.Version, p.Formulary.Name)
-	fmt.Fprintf(stdout, "%d values to confirm locally:\n", len(p.Unverified))
-	for _, u := range p.Unverified {
-		fmt.Fprintf(stdout, "  - %s\n", u)
-	}
+	printPack(stdout, p)
 	return nil
+}
+
+// printPack is bcs pack's report of one pack: what it is aligned to, each
+// confirmed local value with its source and dates, and what to check.
+func printPack(w io.Writer, p *packsite.Pack) {
+	fmt.Fprintf(w, "%s (%s), version %s\n%s\n", p.Area.Title(), p.Area.Key(), p.Version, pack.AlignmentText(p.ICBPack))
+	old := map[string]bool{}
+	for _, s := range p.Report.Old {
+		old[s.What] = true
+	}
+	fmt.Fprintf(w, "%d confirmed local values:\n", len(p.Local))
+	for _, s := range p.Local {
+		dated := s.PageDateText()
+		if dated == "" {
+			dated = "not dated"
+		}
+		flag := ""
+		if old[s.What] {
+			flag = fmt.Sprintf("  [source over %d years old]", pack.OldYears)
+		}
+		fmt.Fprintf(w, "  - %s: %s\n    %s (page %s; checked %s)%s\n", s.What, s.Value, s.Source, dated, s.CheckedText(), flag)
+	}
+	fmt.Fprintf(w, "%d to check with the ICB before use:\n", len(p.Checks))
+	for _, c := range p.Checks {
+		fmt.Fprintf(w, "  - %s\n", c)
+	}
 }
 
 // writeHeapProfile writes the live heap (after a collection) to name.

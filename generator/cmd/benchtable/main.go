@@ -127,7 +127,7 @@ func run(shared, sizeList string, runs int, goBench bool) error {
 		largest = corpus
 		project := filepath.Join(tmp, fmt.Sprintf("project-%d", n))
 		// No pack.yaml, so no packs: Hugo builds none.
-		pages, err := benchcorpus.Project(repo, corpus, project, benchcorpus.Options{Packs: []string{"indicators.yaml", "icbs.csv"}})
+		pages, err := benchcorpus.Project(repo, corpus, project, benchcorpus.Options{Packs: []string{"indicators.yaml", "icbs.yaml"}})
 		if err != nil {
 			return err
 		}

@@ -32,83 +32,9 @@ const (
 	NationalFile   = "packs/formulary/national.yaml"
 	FormularyDir   = "packs/formulary"
 	DocumentsDir   = "packs/documents"
-	ICBsFile       = "packs/icbs.csv"
+	ICBsFile       = "packs/icbs.yaml"
 	IndicatorsFile = "packs/indicators.yaml"
 )
-
-// Fact is what every pack value carries: where it was confirmed, whether it
-// was, and a note for readers.
-type Fact struct {
-	Note     string `yaml:"note"`
-	Source   string `yaml:"source"`   // an http(s) address, or "memory"
-	Verified bool   `yaml:"verified"` // false: not confirmed from Source; reported and marked in the documents
-}
-
-// Formulary names an ICB's formulary.
-type Formulary struct {
-	Name string `yaml:"name"`
-	URL  string `yaml:"url"`
-	Fact `yaml:",inline"`
-}
-
-// Status is one label of an ICB's status vocabulary.
-type Status struct {
-	Label   string `yaml:"label"`
-	Colour  string `yaml:"colour"` // #rrggbb
-	Meaning string `yaml:"meaning"`
-	Fact    `yaml:",inline"`
-}
-
-// DrugStatus is a pack drug's status in a formulary.
-type DrugStatus struct {
-	Drug   string `yaml:"drug"`   // as in packs/monitoring.csv
-	Status string `yaml:"status"` // a label of the vocabulary
-	Fact   `yaml:",inline"`
-}
-
-// Anticoagulant is the preferred anticoagulant and when it was decided.
-type Anticoagulant struct {
-	Preferred string `yaml:"preferred"`
-	Decided   string `yaml:"decided"` // YYYY-MM or YYYY-MM-DD
-	Fact      `yaml:",inline"`
-}
-
-// Override replaces a national monitoring interval for one drug.
-type Override struct {
-	Drug     string `yaml:"drug"`
-	Interval string `yaml:"interval"` // replaces interval_stable
-	Fact     `yaml:",inline"`
-}
-
-// Contact is a local contact.
-type Contact struct {
-	Name  string `yaml:"name"`
-	Email string `yaml:"email"`
-	Phone string `yaml:"phone"`
-	URL   string `yaml:"url"`
-	Fact  `yaml:",inline"`
-}
-
-// Contacts are the local contacts a pack names.
-type Contacts struct {
-	MOTeam     *Contact `yaml:"mo_team"`     // ICB medicines optimisation team
-	MSO        *Contact `yaml:"mso"`         // medication safety officer
-	SharedCare *Contact `yaml:"shared_care"` // shared care protocols
-}
-
-// Alignment is one formulary file: the national defaults or an ICB's own
-// values (anything left out falls back to the national value).
-type Alignment struct {
-	Formulary     *Formulary     `yaml:"formulary"`
-	Statuses      []Status       `yaml:"statuses"`
-	Drugs         []DrugStatus   `yaml:"drugs"`
-	Anticoagulant *Anticoagulant `yaml:"anticoagulant"`
-	Monitoring    []Override     `yaml:"monitoring"`
-	Contacts      Contacts       `yaml:"contacts"`
-
-	file string
-	doc  *yamldoc.Doc
-}
 
 // Document is one document of the pack.
 type Document struct {
@@ -173,11 +99,12 @@ type Drug struct {
 	Interval string // when stable
 	Notes    string
 	Source   string
-	Verified bool
+	Verified bool   // the row was read at Source; a row that was not is shown only as "check before use"
+	Research string // how the row was checked, and doubts: never published
 }
 
 // MonitoringColumns is the header of packs/monitoring.csv.
-var MonitoringColumns = []string{"drug", "group", "class", "tests", "interval_stable", "notes", "verified", "source"}
+var MonitoringColumns = []string{"drug", "group", "class", "tests", "interval_stable", "notes", "verified", "source", "research"}
 
 // Data is everything under packs/, loaded and checked.
 type Data struct {
@@ -186,7 +113,7 @@ type Data struct {
 	Codes    *codes.Registry
 	Drugs    []Drug
 	National *Alignment
-	Local    map[string]*Alignment // ODS code -> the ICB's own file
+	Files    []*Alignment // the areas' formulary files, by file name
 
 	Indicators []indicator.Indicator // the dashboard's indicators, in file order
 
@@ -203,7 +130,7 @@ var (
 // icbs is the already loaded ICB list. Every problem found is returned, as a
 // diag.List.
 func Load(root fs.FS, icbs *icb.Set) (*Data, error) {
-	d := &Data{ICBs: icbs, Local: map[string]*Alignment{}, raw: map[string][]byte{}}
+	d := &Data{ICBs: icbs, raw: map[string][]byte{}}
 	var errs diag.List
 	add := func(err error) {
 		if err != nil {
@@ -260,26 +187,22 @@ func Load(root fs.FS, icbs *icb.Set) (*Data, error) {
 			errs = append(errs, diag.Errorf(diag.Pos{File: name}, "symbolic links are not followed: put the file itself here"))
 			continue
 		}
-		ods, ok := strings.CutSuffix(e.Name(), ".yaml")
-		if !ok {
-			errs = append(errs, diag.Errorf(diag.Pos{File: name}, "unexpected file: ICB files are named <ODS code>.yaml, like QE1.yaml"))
-			continue
-		}
-		if _, ok := icbs.Lookup(ods); !ok {
-			msg := fmt.Sprintf("no ICB with ODS code %q in %s: name the file after the ICB's ODS code", ods, ICBsFile)
-			if s := diag.Suggest(ods, icbs.Codes()); s != "" {
-				msg += fmt.Sprintf("; did you mean %s.yaml?", s)
-			}
-			errs = append(errs, diag.Errorf(diag.Pos{File: name}, "%s", msg))
+		slug, ok := strings.CutSuffix(e.Name(), ".yaml")
+		if !ok || !slugPattern.MatchString(slug) {
+			errs = append(errs, diag.Errorf(diag.Pos{File: name}, "unexpected file: formulary files are named after their area in lower-case words joined by hyphens, like oxfordshire.yaml"))
 			continue
 		}
 		if src := read(name); src != nil {
 			a, err := d.parseAlignment(name, src, false)
 			add(err)
 			if a != nil {
-				d.Local[ods] = a
+				a.Slug = slug
+				d.Files = append(d.Files, a)
 			}
 		}
+	}
+	if len(errs) == 0 {
+		errs = append(errs, d.checkFiles()...)
 	}
 	if err := errs.Err(); err != nil {
 		return nil, err
@@ -378,7 +301,7 @@ func parseMonitoring(name string, src []byte) ([]Drug, error) {
 	seen := map[string]bool{}
 	for _, row := range rows {
 		f := row.Fields
-		d := Drug{Name: f[0], Group: f[1], Class: f[2], Tests: f[3], Interval: f[4], Notes: f[5], Source: f[7]}
+		d := Drug{Name: f[0], Group: f[1], Class: f[2], Tests: f[3], Interval: f[4], Notes: f[5], Source: f[7], Research: f[8]}
 		switch f[6] {
 		case "true":
 			d.Verified = true
@@ -403,134 +326,6 @@ func parseMonitoring(name string, src []byte) ([]Drug, error) {
 		drugs = append(drugs, d)
 	}
 	return drugs, errs.Err()
-}
-
-// parseAlignment decodes and checks one formulary file. The national file
-// must give every value; an ICB's file may give any of them.
-func (d *Data) parseAlignment(name string, src []byte, national bool) (*Alignment, error) {
-	var a Alignment
-	doc, err := yamldoc.Decode(name, src, 0, &a)
-	if err != nil {
-		return nil, err
-	}
-	a.file, a.doc = name, doc
-	var errs diag.List
-	fact := func(p string, f Fact) {
-		switch {
-		case f.Source == "":
-			errs = append(errs, diag.Errorf(doc.Pos(p), "missing source: an http(s) address where the value was confirmed, or \"memory\" with verified: false"))
-		case f.Source == "memory" && f.Verified:
-			errs = append(errs, diag.Errorf(doc.Pos(p+".verified"), "a value from memory cannot be verified: set verified: false, or give the address that confirms it"))
-		case f.Source != "memory" && !isURL(f.Source):
-			errs = append(errs, diag.Errorf(doc.Pos(p+".source"), "source %q must be an http(s) address or \"memory\"", f.Source))
-		}
-	}
-	if national {
-		switch {
-		case a.Formulary == nil:
-			errs = append(errs, diag.Errorf(doc.Pos("$"), "the national defaults need formulary:"))
-		case len(a.Statuses) == 0:
-			errs = append(errs, diag.Errorf(doc.Pos("$"), "the national defaults need statuses:"))
-		case a.Anticoagulant == nil:
-			errs = append(errs, diag.Errorf(doc.Pos("$"), "the national defaults need anticoagulant:"))
-		case len(a.Monitoring) > 0:
-			errs = append(errs, diag.Errorf(doc.Pos("$.monitoring"), "national monitoring lives in %s; monitoring: overrides belong in an ICB's file", MonitoringFile))
-		}
-	}
-	if f := a.Formulary; f != nil {
-		fact("$.formulary", f.Fact)
-		if f.Name == "" {
-			errs = append(errs, diag.Errorf(doc.Pos("$.formulary"), "formulary: missing name"))
-		}
-		if f.URL != "" && !isURL(f.URL) {
-			errs = append(errs, diag.Errorf(doc.Pos("$.formulary.url"), "url %q must be an http(s) address", f.URL))
-		}
-	}
-	labels := map[string]bool{}
-	for i, s := range a.Statuses {
-		p := fmt.Sprintf("$.statuses[%d]", i)
-		fact(p, s.Fact)
-		switch {
-		case s.Label == "":
-			errs = append(errs, diag.Errorf(doc.Pos(p), "status: missing label"))
-		case labels[strings.ToLower(s.Label)]:
-			errs = append(errs, diag.Errorf(doc.Pos(p+".label"), "status %q is listed twice", s.Label))
-		}
-		labels[strings.ToLower(s.Label)] = true
-		if !colourPattern.MatchString(s.Colour) {
-			errs = append(errs, diag.Errorf(doc.Pos(p+".colour"), "colour %q must be #rrggbb, like \"#ffb81c\"", s.Colour))
-		}
-		if s.Meaning == "" {
-			errs = append(errs, diag.Errorf(doc.Pos(p), "status %q: missing meaning", s.Label))
-		}
-	}
-	vocab := a.Statuses
-	if vocab == nil && d.National != nil {
-		vocab = d.National.Statuses
-	}
-	// A drug that inherits a national status needs that label in the ICB's vocabulary.
-	if !national && a.Statuses != nil && d.National != nil {
-		for _, ds := range d.National.Drugs {
-			if a.drugStatus(ds.Drug) == nil && !hasLabel(a.Statuses, ds.Status) {
-				errs = append(errs, diag.Errorf(doc.Pos("$.statuses"), "%s inherits the national status %q, which this vocabulary does not have: give %s a status under drugs:", ds.Drug, ds.Status, ds.Drug))
-			}
-		}
-	}
-	seen := map[string]bool{}
-	for i, s := range a.Drugs {
-		p := fmt.Sprintf("$.drugs[%d]", i)
-		fact(p, s.Fact)
-		errs = append(errs, d.checkDrug(doc.Pos(p+".drug"), s.Drug, seen)...)
-		if !hasLabel(vocab, s.Status) {
-			var ls []string
-			for _, v := range vocab {
-				ls = append(ls, v.Label)
-			}
-			errs = append(errs, diag.Errorf(doc.Pos(p+".status"), "status %q is not in the vocabulary (%s)", s.Status, strings.Join(ls, ", ")))
-		}
-	}
-	if national {
-		for _, dr := range d.Drugs {
-			if !seen[dr.Name] {
-				errs = append(errs, diag.Errorf(doc.Pos("$.drugs"), "no national status for %s (every drug in %s needs one)", dr.Name, MonitoringFile))
-			}
-		}
-	}
-	if ac := a.Anticoagulant; ac != nil {
-		fact("$.anticoagulant", ac.Fact)
-		if ac.Preferred == "" {
-			errs = append(errs, diag.Errorf(doc.Pos("$.anticoagulant"), "anticoagulant: missing preferred"))
-		}
-		if _, ok := parseMonth(ac.Decided); !ok {
-			errs = append(errs, diag.Errorf(doc.Pos("$.anticoagulant.decided"), "decided %q must be the date of the decision, YYYY-MM-DD (or YYYY-MM)", ac.Decided))
-		}
-	}
-	seen = map[string]bool{}
-	for i, o := range a.Monitoring {
-		p := fmt.Sprintf("$.monitoring[%d]", i)
-		fact(p, o.Fact)
-		errs = append(errs, d.checkDrug(doc.Pos(p+".drug"), o.Drug, seen)...)
-		if o.Interval == "" {
-			errs = append(errs, diag.Errorf(doc.Pos(p), "monitoring override for %s: missing interval", o.Drug))
-		}
-	}
-	for role, c := range a.Contacts.all() {
-		if c == nil {
-			continue
-		}
-		p := "$.contacts." + role
-		fact(p, c.Fact)
-		if c.Name == "" {
-			errs = append(errs, diag.Errorf(doc.Pos(p), "contact %s: missing name", role))
-		}
-		if c.URL != "" && !isURL(c.URL) {
-			errs = append(errs, diag.Errorf(doc.Pos(p+".url"), "url %q must be an http(s) address", c.URL))
-		}
-		if c.Email != "" && !strings.Contains(c.Email, "@") {
-			errs = append(errs, diag.Errorf(doc.Pos(p+".email"), "email %q is not an address", c.Email))
-		}
-	}
-	return &a, errs.Err()
 }
 
 func (d *Data) checkDrug(at diag.Pos, name string, seen map[string]bool) diag.List {
@@ -559,24 +354,6 @@ func (d *Data) drug(name string) *Drug {
 		}
 	}
 	return nil
-}
-
-func (a *Alignment) drugStatus(name string) *DrugStatus {
-	for i := range a.Drugs {
-		if a.Drugs[i].Drug == name {
-			return &a.Drugs[i]
-		}
-	}
-	return nil
-}
-
-// all returns the contacts by role, in a fixed order.
-func (c Contacts) all() map[string]*Contact {
-	return map[string]*Contact{"mo_team": c.MOTeam, "mso": c.MSO, "shared_care": c.SharedCare}
-}
-
-func hasLabel(vocab []Status, label string) bool {
-	return slices.ContainsFunc(vocab, func(s Status) bool { return s.Label == label })
 }
 
 func isURL(s string) bool {

@@ -21,12 +21,13 @@ import (
 // docView is what a document's placeholders see as ".".
 type docView struct {
 	ICB       mdICB
-	Formulary string // the formulary's name
+	Area      string // the area's name: the ICB's, or "Oxfordshire (NHS Thames Valley Integrated Care Board)"
+	Formulary string // the formulary's name, or "the local formulary"
 	Version   string // the pack version
 	Title     string // the document's title
 }
 
-type mdICB struct{ Name, ODS, Region string }
+type mdICB struct{ Name, Code, Region string }
 
 // Expanded is a document filled in for one ICB.
 type Expanded struct {
@@ -56,15 +57,21 @@ func (d *Data) Expand(doc *Document, p *ICBPack) (*Expanded, error) {
 		ex.Codes = append(ex.Codes, id)
 		return c, nil
 	}
-	t, err := template.New(doc.File).Option("missingkey=error").Funcs(d.funcs(p, cite)).Parse(string(doc.Source))
+	used := map[string]bool{}
+	use := func(topic string) { used[topic] = true }
+	t, err := template.New(doc.File).Option("missingkey=error").Funcs(d.funcs(p, cite, use)).Parse(string(doc.Source))
 	if err != nil {
 		return nil, append(errs, templateError(doc.File, err))
 	}
 	view := docView{
-		ICB:       mdICB{Name: Escape(p.ICB.Name), ODS: Escape(p.ICB.ODS), Region: Escape(p.ICB.Region)},
-		Formulary: Escape(p.Formulary.Name),
+		ICB:       mdICB{Name: Escape(p.ICB.Name), Code: Escape(p.ICB.Code), Region: Escape(p.ICB.Region)},
+		Area:      Escape(p.Area.Title()),
+		Formulary: "the local formulary",
 		Version:   Escape(d.Manifest.Version),
 		Title:     Escape(doc.Title),
+	}
+	if p.Formulary != nil {
+		view.Formulary = Escape(p.Formulary.Name)
 	}
 	var buf bytes.Buffer
 	if err := t.Execute(&buf, view); err != nil {
@@ -73,6 +80,7 @@ func (d *Data) Expand(doc *Document, p *ICBPack) (*Expanded, error) {
 	if err := errs.Err(); err != nil {
 		return nil, err
 	}
+	buf.WriteString(appendix(p, used))
 	ex.Markdown = buf.Bytes()
 	return ex, nil
 }

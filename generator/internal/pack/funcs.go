@@ -9,45 +9,76 @@ import (
 	"github.com/bcs/publish/generator/internal/codes"
 )
 
-// ToConfirm is appended to every value that is not confirmed from its source.
-const ToConfirm = " *(to confirm locally)*"
+// CheckInline stands in a sentence or a table cell wherever a value is not
+// confirmed or not recorded: the one way such a value is shown. The list it
+// points to (CheckHeading) ends every document.
+const CheckInline = "check with your ICB before use (see the end of this document)"
+
+// CheckHeading is the heading of the list of what to check.
+const CheckHeading = "Check with your ICB before use"
+
+// CheckShort marks a table or workbook cell whose value is not confirmed or
+// not recorded.
+const CheckShort = "Check with your ICB before use"
 
 // funcs are the placeholder functions of a document; see README.md.
-func (d *Data) funcs(p *ICBPack, cite func(string) (codes.Concept, error)) template.FuncMap {
-	mark := func(f Fact) string {
-		if f.Verified {
-			return ""
-		}
-		return ToConfirm
-	}
+func (d *Data) funcs(p *ICBPack, cite func(string) (codes.Concept, error), use func(topic string)) template.FuncMap {
 	return template.FuncMap{
-		// formulary: the ICB's formulary as a link, with its note.
+		// alignment: a sentence saying what the pack is aligned to.
+		"alignment": func() string { use(TopicFormulary); return Escape(AlignmentText(p)) },
+		// formulary: the area's formulary as a link, or "the local formulary".
 		"formulary": func() string {
+			use(TopicFormulary)
 			f := p.Formulary
-			s := Escape(f.Name)
-			if f.URL != "" {
-				s = link(f.Name, f.URL)
+			if f == nil {
+				return "the local formulary"
 			}
-			return s + mark(f.Fact)
+			if f.URL != "" {
+				return "the " + link(f.Name, f.URL)
+			}
+			return "the " + Escape(f.Name)
 		},
-		// status "drug": the drug's status in the ICB's formulary, with its meaning.
+		// status "drug": the drug's confirmed status with its meaning and
+		// detail, or what to do when it is not confirmed.
 		"status": func(drug string) (string, error) {
 			for _, r := range p.Drugs {
-				if r.Name == drug {
-					s := "**" + Escape(r.Status.Label) + "** (" + Escape(r.Status.Meaning) + ")"
-					if r.StatusFact.Note != "" {
-						s += " " + Escape(r.StatusFact.Note)
-					}
-					return s + mark(r.StatusFact), nil
+				if r.Name != drug {
+					continue
 				}
+				use(drug)
+				if r.Label == "" {
+					return CheckInline, nil
+				}
+				s := "**" + Escape(r.Label) + "**"
+				var meanings []string
+				for _, st := range r.Statuses {
+					if st.Confirmed {
+						meanings = append(meanings, Escape(st.Label)+": "+Escape(strings.TrimSuffix(st.Meaning, ".")))
+					}
+				}
+				if len(meanings) > 0 {
+					s += " (" + strings.Join(meanings, "; ") + ")"
+				}
+				if r.Local.Detail != "" {
+					s += ": " + Escape(strings.TrimSuffix(r.Local.Detail, "."))
+				}
+				s += "."
+				if r.Local.SharedCare != "" {
+					s += " " + link("Local shared care protocol", r.Local.SharedCare) + "."
+				}
+				return s, nil
 			}
 			return "", fmt.Errorf("unknown drug %q (the pack's drugs are listed in %s)", drug, MonitoringFile)
 		},
-		// statusTable: the ICB's status vocabulary.
+		// statusTable: the formulary's status vocabulary (its confirmed labels).
 		"statusTable": func() string {
+			use(TopicStatuses)
+			if len(p.Statuses) == 0 {
+				return "The status labels of this area's formulary are not recorded in this pack: " + CheckInline + "."
+			}
 			rows := [][]string{{"Status", "Meaning"}}
 			for _, s := range p.Statuses {
-				rows = append(rows, []string{"**" + Escape(s.Label) + "**", Escape(s.Meaning) + mark(s.Fact)})
+				rows = append(rows, []string{"**" + Escape(s.Label) + "**", Escape(s.Meaning)})
 			}
 			return table(rows)
 		},
@@ -55,55 +86,73 @@ func (d *Data) funcs(p *ICBPack, cite func(string) (codes.Concept, error)) templ
 		"monitoringTable": func() string {
 			rows := [][]string{{"Group", "Drug", "Formulary status", "Tests", "Interval when stable"}}
 			for _, r := range p.Drugs {
-				interval := Escape(r.Interval)
-				if r.Override != nil {
-					interval = "**Local:** " + interval + mark(r.Override.Fact) + " (national: " + Escape(r.NationalInt) + ")"
-				} else if !r.Verified {
-					interval += ToConfirm
+				use(r.Name)
+				interval, tests := Escape(r.Interval), Escape(r.Tests)
+				switch {
+				case r.Override != nil:
+					interval = "**Local:** " + interval + " (national: " + Escape(r.NationalInt) + ")"
+				case !r.Verified:
+					interval, tests = "Check before use", "Check before use"
 				}
-				status := Escape(r.Status.Label)
-				if r.StatusOwn {
-					status += " (local)"
+				status := "Check with your ICB"
+				if r.Label != "" {
+					status = Escape(r.Label)
 				}
-				rows = append(rows, []string{Escape(r.Group), Escape(r.Name), status + mark(r.StatusFact), Escape(r.Tests), interval})
+				rows = append(rows, []string{Escape(r.Group), Escape(r.Name), status, tests, interval})
 			}
 			return table(rows)
 		},
 		// drugNotes "group": the monitoring notes of every drug of a group, as a list.
 		"drugNotes": func(group string) (string, error) {
 			var b strings.Builder
+			n := 0
 			for _, r := range p.Drugs {
-				if r.Group == group {
-					fmt.Fprintf(&b, "- **%s** (%s): %s%s\n", Escape(r.Name), Escape(r.Class), Escape(r.Notes), mark(Fact{Verified: r.Verified}))
+				if r.Group != group {
+					continue
 				}
+				n++
+				use(r.Name)
+				notes := Escape(r.Notes)
+				if !r.Verified {
+					notes = "the national monitoring for this medicine is not yet confirmed from its source: " + CheckInline
+				}
+				fmt.Fprintf(&b, "- **%s** (%s): %s\n", Escape(r.Name), Escape(r.Class), notes)
 			}
-			if b.Len() == 0 {
+			if n == 0 {
 				return "", fmt.Errorf("no drugs in group %q (groups are the group column of %s)", group, MonitoringFile)
 			}
 			return strings.TrimSuffix(b.String(), "\n"), nil
 		},
 		// anticoagulant: the preferred anticoagulant and when it was decided.
 		"anticoagulant": func() string {
+			use(TopicAnticoagulant)
 			a := p.Anticoagulant
+			if a == nil {
+				return CheckInline
+			}
 			t, _ := parseMonth(a.Decided)
 			when := t.Format("January 2006")
 			if len(a.Decided) == len(time.DateOnly) {
 				when = t.Format("2 January 2006")
 			}
-			s := Escape(a.Preferred) + " (decided " + when
-			if a.Source != "memory" {
-				s += "; " + link("source", a.Source)
-			}
-			return s + ")" + mark(a.Fact)
+			return Escape(a.Preferred) + " (decided " + when + "; " + link("source", a.Source) + ")"
 		},
-		// contact "role": a local contact (mo_team, mso, shared_care), or what to do when none is recorded.
+		// contact "role": a confirmed local contact (mo_team, mso, shared_care),
+		// or whom to ask when none is confirmed.
 		"contact": func(role string) (string, error) {
-			if role != "mo_team" && role != "mso" && role != "shared_care" {
+			title := ""
+			for _, r := range contactRoles {
+				if r.key == role {
+					title = r.title
+				}
+			}
+			if title == "" {
 				return "", fmt.Errorf("unknown contact %q: use mo_team, mso or shared_care", role)
 			}
+			use(role)
 			c := p.Contact(role)
 			if c == nil {
-				return "not recorded for this ICB: ask the ICB's medicines optimisation team" + ToConfirm, nil
+				return "your ICB's " + strings.ToLower(title[:1]) + title[1:] + " (" + CheckInline + ")", nil
 			}
 			s := Escape(c.Name)
 			if c.URL != "" {
@@ -116,13 +165,10 @@ func (d *Data) funcs(p *ICBPack, cite func(string) (codes.Concept, error)) templ
 			if c.Phone != "" {
 				more = append(more, Escape(c.Phone))
 			}
-			if c.Note != "" {
-				more = append(more, Escape(c.Note))
-			}
 			if len(more) > 0 {
 				s += " (" + strings.Join(more, "; ") + ")"
 			}
-			return s + mark(c.Fact), nil
+			return s, nil
 		},
 		// snomed "id": a SNOMED CT concept's term and id, checked against the registry.
 		"snomed": func(id string) (string, error) {

@@ -9,195 +9,220 @@ import (
 	"maps"
 	"slices"
 	"strings"
+	"time"
 
-	"github.com/bcs/publish/generator/internal/diag"
 	"github.com/bcs/publish/generator/internal/icb"
 )
 
-// ICBPack is one ICB's resolved alignment: every value the ICB's pack
-// shows, taken from the ICB's own file or else the national defaults, with
-// Local set where the ICB's value applies.
+// ICBPack is one area's resolved alignment: every value its pack shows. It
+// holds confirmed values only; whatever is not confirmed, or not recorded,
+// is in Checks, which documents and pages show as one list of what to check
+// with the ICB before use.
 type ICBPack struct {
-	ICB           icb.ICB
-	Formulary     Formulary
-	FormularyOwn  bool
-	Statuses      []Status
-	StatusesOwn   bool
-	Drugs         []DrugRow // in monitoring file order
-	Anticoagulant Anticoagulant
+	Area      Area
+	ICB       icb.ICB    // the area's ICB
+	Formulary *Formulary // nil when no formulary is confirmed for the area
+	Statuses  []Status   // the formulary's vocabulary: the confirmed labels
+	Drugs     []DrugRow  // in monitoring file order
+	// Anticoagulant is the preferred anticoagulant: the area's own when
+	// confirmed, else the national commissioning recommendation; nil when
+	// neither is confirmed.
+	Anticoagulant *Anticoagulant
 	AnticoagOwn   bool
-	Contacts      []ContactRow
-	Differences   []Difference // how this ICB differs from the national defaults
-	Unverified    []string     // what is not confirmed, in words
+	Contacts      []ContactRow // confirmed contacts
+	Local         []Sourced    // the confirmed local values, in document order
+	National      []Sourced    // the confirmed national values the pack relies on
+	Checks        []Check      // what to check with the ICB before use
 }
 
-// DrugRow is one pack drug for an ICB: its status and its monitoring.
+// DrugRow is one pack drug for an area: its status and its monitoring.
 type DrugRow struct {
 	Drug
-	Status      Status // the vocabulary entry of the drug's status
-	StatusFact  Fact   // where the status comes from
-	StatusOwn   bool   // the ICB's own status, not the national default
-	Override    *Override
-	NationalInt string // the national interval when Override replaces it
+	Label       string      // the confirmed status in words ("Red for kidney transplant; Amber for ..."); "": check with the ICB
+	Statuses    []Status    // the vocabulary entries it uses
+	Local       *DrugStatus // the confirmed local entry (detail, protocol, source)
+	Override    *Override   // a confirmed local monitoring interval
+	NationalInt string      // the national interval when Override replaces it
 }
 
-// ContactRow is a local contact with its role.
+// ContactRow is a confirmed local contact with its role.
 type ContactRow struct {
 	Role string // "Medicines optimisation team", ...
+	Key  string // mo_team, mso, shared_care
 	Contact
-	Own bool
 }
 
-// Difference is one value where an ICB's pack differs from the national one.
-type Difference struct {
-	What     string
-	National string
-	Local    string
-	Source   string
-	Verified bool
-}
-
-// contactRoles are the contacts in the order documents show them.
-var contactRoles = []struct{ key, title string }{
-	{"mo_team", "Medicines optimisation team"},
-	{"mso", "Medication safety officer"},
-	{"shared_care", "Shared care protocols"},
-}
-
-// Resolve returns the pack values for the ICB with the given ODS code.
-func (d *Data) Resolve(ods string) (*ICBPack, error) {
-	c, ok := d.ICBs.Lookup(ods)
-	if !ok {
-		msg := fmt.Sprintf("unknown ICB %q (ICBs are listed in %s)", ods, ICBsFile)
-		if s := diag.Suggest(strings.ToUpper(ods), d.ICBs.Codes()); s != "" {
-			msg += fmt.Sprintf("; did you mean %s?", s)
-		}
-		return nil, errors.New(msg)
-	}
-	n, own := d.National, d.Local[ods]
+// Resolve returns the pack values of an area.
+func (d *Data) Resolve(a Area) *ICBPack {
+	own := a.Own
 	if own == nil {
 		own = &Alignment{}
 	}
-	p := &ICBPack{ICB: c, Formulary: *n.Formulary, Statuses: n.Statuses, Anticoagulant: *n.Anticoagulant}
-	unverified := func(what string, f Fact) {
-		if !f.Verified {
-			p.Unverified = append(p.Unverified, what)
-		}
+	n := d.National
+	p := &ICBPack{Area: a, ICB: a.ICB}
+	local := func(topic, what, value string, f Fact) {
+		p.Local = append(p.Local, Sourced{Topic: topic, What: what, Value: value, Fact: f})
 	}
-	differs := func(what, national, local string, f Fact) {
-		p.Differences = append(p.Differences, Difference{What: what, National: national, Local: local, Source: f.Source, Verified: f.Verified})
-	}
-	if !c.Verified {
-		p.Unverified = append(p.Unverified, "ICB details")
-	}
+	where := ""
 	if f := own.Formulary; f != nil {
-		p.Formulary, p.FormularyOwn = *f, true
-		differs("Formulary", n.Formulary.Name, f.Name, f.Fact)
+		if f.Confirmed {
+			p.Formulary, where = f, f.URL
+			local(TopicFormulary, "Formulary", f.Name, f.Fact)
+		} else {
+			p.Checks = append(p.Checks, Check{Topic: TopicFormulary, What: "Which formulary applies to this area", Why: NotConfirmed})
+		}
+	} else {
+		p.Checks = append(p.Checks, Check{Topic: TopicFormulary, What: "Which formulary applies to this area, and each medicine's status in it", Why: NotRecorded})
 	}
-	unverified("Formulary", p.Formulary.Fact)
-	if own.Statuses != nil {
-		p.Statuses, p.StatusesOwn = own.Statuses, true
-		differs("Status vocabulary", labels(n.Statuses), labels(own.Statuses), own.Statuses[0].Fact)
+	check := func(topic, what string, f *Fact) {
+		why := NotRecorded
+		if f != nil {
+			why = NotConfirmed
+		}
+		p.Checks = append(p.Checks, Check{Topic: topic, What: what, Where: where, Why: why})
 	}
-	for _, s := range p.Statuses {
-		unverified("Status label "+s.Label, s.Fact)
+	for _, s := range own.Statuses {
+		if s.Confirmed {
+			p.Statuses = append(p.Statuses, s)
+			local(TopicStatuses, "Status label "+s.Label, s.Meaning, s.Fact)
+		}
 	}
 	for _, dr := range d.Drugs {
 		row := DrugRow{Drug: dr}
-		ds := n.drugStatus(dr.Name)
-		if o := own.drugStatus(dr.Name); o != nil {
-			ds, row.StatusOwn = o, true
-			differs("Status of "+dr.Name, n.drugStatus(dr.Name).Status, o.Status+noteSuffix(o.Note), o.Fact)
+		if ds := own.drugStatus(dr.Name); ds != nil && ds.Confirmed {
+			row.Label, row.Local = ds.Label(), ds
+			value := row.Label
+			if ds.Detail != "" {
+				value += ": " + ds.Detail
+			}
+			local(dr.Name, "Status of "+dr.Name, value, ds.Fact)
+			for _, label := range ds.labels() {
+				st := *own.status(label)
+				if slices.ContainsFunc(row.Statuses, func(s Status) bool { return s.Label == label }) {
+					continue
+				}
+				row.Statuses = append(row.Statuses, st)
+				if !st.Confirmed {
+					check(dr.Name, "What the status "+st.Label+" means", &st.Fact)
+				}
+			}
+		} else if ds != nil {
+			check(dr.Name, "Formulary status of "+dr.Name, &ds.Fact)
+		} else {
+			check(dr.Name, "Formulary status of "+dr.Name, nil)
 		}
-		row.StatusFact = ds.Fact
-		i := slices.IndexFunc(p.Statuses, func(s Status) bool { return s.Label == ds.Status })
-		if i < 0 { // Load refuses such data; this guards callers that skip it
-			return nil, fmt.Errorf("%s: the status %q of %s is not in the vocabulary", ods, ds.Status, dr.Name)
-		}
-		row.Status = p.Statuses[i]
-		unverified("Status of "+dr.Name, ds.Fact)
 		if i := slices.IndexFunc(own.Monitoring, func(o Override) bool { return o.Drug == dr.Name }); i >= 0 {
 			o := own.Monitoring[i]
-			row.Override, row.NationalInt = &o, dr.Interval
-			row.Interval = o.Interval
-			differs("Monitoring of "+dr.Name, dr.Interval, o.Interval, o.Fact)
-			unverified("Monitoring of "+dr.Name, o.Fact)
-		} else if !dr.Verified {
-			p.Unverified = append(p.Unverified, "Monitoring of "+dr.Name)
+			if o.Confirmed {
+				row.Override, row.NationalInt = &o, dr.Interval
+				row.Interval = o.Interval
+				local(dr.Name, "Monitoring of "+dr.Name, o.Interval, o.Fact)
+			} else {
+				check(dr.Name, "Local monitoring interval for "+dr.Name+" (the national interval is shown)", &o.Fact)
+			}
+		}
+		if !dr.Verified {
+			p.Checks = append(p.Checks, Check{Topic: dr.Name, What: "National monitoring of " + dr.Name, Where: firstURL(dr.Source), Why: NotConfirmed})
 		}
 		p.Drugs = append(p.Drugs, row)
 	}
-	if ac := own.Anticoagulant; ac != nil {
-		p.Anticoagulant, p.AnticoagOwn = *ac, true
-		differs("Preferred anticoagulant", n.Anticoagulant.Preferred+" ("+n.Anticoagulant.Decided+")", ac.Preferred+" ("+ac.Decided+")", ac.Fact)
+	switch ac := own.Anticoagulant; {
+	case ac != nil && ac.Confirmed:
+		p.Anticoagulant, p.AnticoagOwn = ac, true
+		local(TopicAnticoagulant, "Preferred anticoagulant", ac.Preferred, ac.Fact)
+	case ac != nil:
+		check(TopicAnticoagulant, "Preferred anticoagulant for new patients", &ac.Fact)
+	case n.Anticoagulant != nil && n.Anticoagulant.Confirmed:
+		p.Anticoagulant = n.Anticoagulant
 	}
-	unverified("Preferred anticoagulant", p.Anticoagulant.Fact)
-	nc, oc := n.Contacts.all(), own.Contacts.all()
+	if ac := n.Anticoagulant; ac != nil && ac.Confirmed {
+		p.National = append(p.National, Sourced{Topic: TopicAnticoagulant, What: "National anticoagulant recommendation", Value: ac.Preferred, Fact: ac.Fact})
+	}
 	for _, r := range contactRoles {
-		ct, isOwn := nc[r.key], false
-		if o := oc[r.key]; o != nil {
-			ct, isOwn = o, true
-			national := "not recorded"
-			if nc[r.key] != nil {
-				national = nc[r.key].Name
-			}
-			differs(r.title, national, o.Name, o.Fact)
+		c := own.Contacts.byKey(r.key)
+		switch {
+		case c != nil && c.Confirmed:
+			p.Contacts = append(p.Contacts, ContactRow{Role: r.title, Key: r.key, Contact: *c})
+			local(r.key, r.title, c.Name, c.Fact)
+		case c != nil:
+			check(r.key, r.title, &c.Fact)
+		default:
+			check(r.key, r.title, nil)
 		}
-		if ct == nil {
-			continue
-		}
-		p.Contacts = append(p.Contacts, ContactRow{Role: r.title, Contact: *ct, Own: isOwn})
-		unverified(r.title, ct.Fact)
 	}
-	return p, nil
+	return p
 }
 
-// Contact returns the contact for a role key (mo_team, mso, shared_care), or nil.
-func (p *ICBPack) Contact(role string) *ContactRow {
-	for _, r := range contactRoles {
-		if r.key != role {
-			continue
-		}
-		for i := range p.Contacts {
-			if p.Contacts[i].Role == r.title {
-				return &p.Contacts[i]
-			}
+// The topics of values that are not drugs or contact roles.
+const (
+	TopicFormulary     = "formulary"
+	TopicStatuses      = "statuses"
+	TopicAnticoagulant = "anticoagulant"
+)
+
+// firstURL is the first address of a "a ; b" source list.
+func firstURL(s string) string {
+	first, _, _ := strings.Cut(s, ";")
+	return strings.TrimSpace(first)
+}
+
+// Contact returns the confirmed contact for a role key (mo_team, mso,
+// shared_care), or nil.
+func (p *ICBPack) Contact(key string) *ContactRow {
+	for i := range p.Contacts {
+		if p.Contacts[i].Key == key {
+			return &p.Contacts[i]
 		}
 	}
 	return nil
 }
 
-func noteSuffix(note string) string {
-	if note == "" {
-		return ""
-	}
-	return " (" + note + ")"
+// HasLocal reports whether the pack carries any confirmed local value.
+func (p *ICBPack) HasLocal() bool { return len(p.Local) > 0 }
+
+// Report counts what a pack rests on, for the build's summary and bcs pack.
+type Report struct {
+	Confirmed int       // confirmed local values
+	ToCheck   int       // values to check with the ICB
+	Old       []Sourced // confirmed local values read on pages dated more than three years before the day
 }
 
-func labels(ss []Status) string {
-	var l []string
-	for _, s := range ss {
-		l = append(l, s.Label)
+// OldYears is the age of a source page that the report points out.
+const OldYears = 3
+
+// Report counts the pack's values on the day of the build.
+func (p *ICBPack) Report(on time.Time) Report {
+	r := Report{Confirmed: len(p.Local), ToCheck: len(p.Checks)}
+	for _, s := range p.Local {
+		if s.OlderThan(OldYears, on) {
+			r.Old = append(r.Old, s)
+		}
 	}
-	return strings.Join(l, ", ")
+	return r
 }
 
-// InputHash is a digest of every input an ICB's pack is built from: the
-// shared pack files, the ICB's own file and its row of the ICB list, and
-// salt (the generator's own version of its output format). Two builds with
-// the same hash produce the same bundle.
-func (d *Data) InputHash(ods, salt string) string {
+// InputHash is a digest of every input an area's pack is built from: the
+// shared pack files, the area's own formulary file, the area itself (ICB
+// record and places), and salt (the generator's own version of its output
+// format). Two builds with the same hash produce the same bundle.
+func (d *Data) InputHash(a Area, salt string) string {
 	h := sha256.New()
 	fmt.Fprintf(h, "%s\x00", salt)
+	own := ""
+	if a.Own != nil {
+		own = a.Own.File
+	}
 	for _, name := range slices.Sorted(maps.Keys(d.raw)) {
-		if strings.HasPrefix(name, FormularyDir+"/") && name != NationalFile && name != FormularyDir+"/"+ods+".yaml" {
-			continue // another ICB's file
+		if strings.HasPrefix(name, FormularyDir+"/") && name != NationalFile && name != own {
+			continue // another area's file
 		}
 		fmt.Fprintf(h, "%s\x00%d\x00", name, len(d.raw[name]))
 		h.Write(d.raw[name])
 	}
-	c, _ := d.ICBs.Lookup(ods)
-	fmt.Fprintf(h, "%#v", c)
+	fmt.Fprintf(h, "%#v\x00%#v\x00%s", a.ICB, a.Places, a.Slug)
+	for _, o := range a.Others {
+		fmt.Fprintf(h, "\x00%s", o.Key())
+	}
 	return hex.EncodeToString(h.Sum(nil))
 }
 

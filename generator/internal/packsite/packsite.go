@@ -13,6 +13,7 @@ import (
 	"fmt"
 	"html/template"
 	"strings"
+	"time"
 
 	"github.com/bcs/publish/generator/internal/bundle"
 	"github.com/bcs/publish/generator/internal/diag"
@@ -24,16 +25,17 @@ import (
 
 // FormatVersion changes whenever this package's output changes for the same
 // data, so that cached packs are rebuilt.
-const FormatVersion = "packsite/2"
+const FormatVersion = "packsite/3"
 
-// Pack is one ICB's built pack.
+// Pack is one area's built pack.
 type Pack struct {
 	*pack.ICBPack
 	Hash     string // pack.Data.InputHash: same hash, same bytes
 	Version  string
+	Report   pack.Report // what the pack rests on, on the day of the build
 	Docs     []Doc
 	Books    []Book
-	ZipName  string // bcs-mo-starter-pack-<ODS>-<version>.zip
+	ZipName  string // bcs-mo-starter-pack-<area>-<version>.zip
 	Zip      []byte
 	ZipSHA   string
 	Contents []Entry // what the ZIP holds, in order (the manifest's files)
@@ -67,19 +69,18 @@ type Entry struct {
 
 // Options are the site facts a pack needs.
 type Options struct {
-	BaseURL  string   // makes site links in documents absolute
-	Site     string   // organisation name, the documents' author
-	Reserved []string // element ids of the page templates, kept out of heading ids
+	BaseURL  string    // makes site links in documents absolute
+	Site     string    // organisation name, the documents' author
+	Reserved []string  // element ids of the page templates, kept out of heading ids
+	Today    time.Time // the day of the build: it decides which sources the report calls old
 }
 
-// Build builds the pack of the ICB with ODS code ods.
-func Build(d *pack.Data, ods string, md *markdown.Converter, opt Options) (*Pack, error) {
-	p, err := d.Resolve(ods)
-	if err != nil {
-		return nil, err
-	}
+// Build builds the pack of an area.
+func Build(d *pack.Data, area pack.Area, md *markdown.Converter, opt Options) (*Pack, error) {
+	p := d.Resolve(area)
+	ods := area.FileKey()
 	m := d.Manifest
-	out := &Pack{ICBPack: p, Hash: Hash(d, ods, opt), Version: m.Version}
+	out := &Pack{ICBPack: p, Hash: Hash(d, area, opt), Version: m.Version, Report: p.Report(opt.Today)}
 	out.ZipName = fmt.Sprintf("bcs-mo-starter-pack-%s-%s.zip", ods, m.Version)
 	root := strings.TrimSuffix(out.ZipName, ".zip") + "/"
 	var errs diag.List
@@ -105,7 +106,7 @@ func Build(d *pack.Data, ods string, md *markdown.Converter, opt Options) (*Pack
 			Title:    doc.Title,
 			Subject:  doc.Summary,
 			Author:   opt.Site,
-			Header:   fmt.Sprintf("%s | %s | Version %s", doc.Title, p.ICB.Name, m.Version),
+			Header:   fmt.Sprintf("%s | %s | Version %s", doc.Title, area.Title(), m.Version),
 			Control:  Control(d, doc.Title, p),
 			Date:     m.ReleasedAt,
 			BaseURL:  opt.BaseURL,
@@ -123,6 +124,7 @@ func Build(d *pack.Data, ods string, md *markdown.Converter, opt Options) (*Pack
 	if err := errs.Err(); err != nil {
 		return nil, err
 	}
+	var err error
 	var powerBI []bundle.File // after the workbooks
 	for i := range m.Workbooks {
 		w := &m.Workbooks[i]
@@ -172,10 +174,15 @@ func Build(d *pack.Data, ods string, md *markdown.Converter, opt Options) (*Pack
 	return out, nil
 }
 
-// Hash is the input hash of an ICB's pack: the pack data it reads and the
-// options, under this package's FormatVersion.
-func Hash(d *pack.Data, ods string, opt Options) string {
-	return d.InputHash(ods, FormatVersion+"\x00"+opt.BaseURL+"\x00"+opt.Site+"\x00"+strings.Join(opt.Reserved, ","))
+// Hash is the input hash of an area's pack: the pack data it reads and the
+// options, under this package's FormatVersion. The day is part of it only
+// through what it changes: the report's old sources.
+func Hash(d *pack.Data, area pack.Area, opt Options) string {
+	old := 0
+	if d.Manifest != nil {
+		old = len(d.Resolve(area).Report(opt.Today).Old)
+	}
+	return d.InputHash(area, fmt.Sprintf("%s\x00%s\x00%s\x00%s\x00%d", FormatVersion, opt.BaseURL, opt.Site, strings.Join(opt.Reserved, ","), old))
 }
 
 // Control is a document's document control table.
@@ -184,8 +191,9 @@ func Control(d *pack.Data, title string, p *pack.ICBPack) [][2]string {
 	return [][2]string{
 		{"Title", title},
 		{"Version", m.Version},
-		{"ICB", fmt.Sprintf("%s (%s)", p.ICB.Name, p.ICB.ODS)},
-		{"Formulary", p.Formulary.Name},
+		{"Practice", ""},
+		{"Area", fmt.Sprintf("%s (%s)", p.Area.Title(), p.Area.Key())},
+		{"Formulary", formularyName(p)},
 		{"Effective date", m.ReleasedAt.Format("2 January 2006")},
 		{"Review date", m.ReviewAt.Format("2 January 2006")},
 		{"Owner", m.Owner},
@@ -193,29 +201,69 @@ func Control(d *pack.Data, title string, p *pack.ICBPack) [][2]string {
 	}
 }
 
-// manifestJSON is manifest.json.
-type manifestJSON struct {
-	Pack       string  `json:"pack"`
-	Version    string  `json:"version"`
-	Released   string  `json:"released"`
-	ICB        icbJSON `json:"icb"`
-	Formulary  string  `json:"formulary"`
-	Unverified int     `json:"unverified_values"`
-	Files      []Entry `json:"files"`
+// formularyName is the formulary a pack is aligned to, for tables.
+func formularyName(p *pack.ICBPack) string {
+	if p.Formulary == nil {
+		return "National defaults: the local formulary has not been checked yet"
+	}
+	return p.Formulary.Name
 }
 
-type icbJSON struct {
-	ODS    string `json:"ods_code"`
-	Name   string `json:"name"`
-	Region string `json:"region"`
+// manifestJSON is manifest.json.
+type manifestJSON struct {
+	Pack      string      `json:"pack"`
+	Version   string      `json:"version"`
+	Released  string      `json:"released"`
+	Area      areaJSON    `json:"area"`
+	Formulary *formJSON   `json:"formulary"`
+	Local     int         `json:"confirmed_local_values"`
+	Checks    []checkJSON `json:"check_with_your_icb"`
+	Files     []Entry     `json:"files"`
+}
+
+type areaJSON struct {
+	Key    string      `json:"key"`
+	Name   string      `json:"name"`
+	ICB    string      `json:"icb_ods_code"`
+	ICBNm  string      `json:"icb_name"`
+	Region string      `json:"region"`
+	Places []placeJSON `json:"places"`
+}
+
+type placeJSON struct {
+	Code string `json:"ods_code"`
+	Name string `json:"name"`
+}
+
+type formJSON struct {
+	Name    string `json:"name"`
+	URL     string `json:"url,omitempty"`
+	Source  string `json:"source"`
+	Checked string `json:"checked"`
+}
+
+type checkJSON struct {
+	What  string `json:"what"`
+	Why   string `json:"why"`
+	Where string `json:"where,omitempty"`
 }
 
 // Manifest is the bundle's manifest.json.
 func Manifest(d *pack.Data, p *Pack) ([]byte, error) {
+	a := p.Area
 	m := manifestJSON{
 		Pack: "BCS medicines optimisation starter pack", Version: p.Version, Released: d.Manifest.Released,
-		ICB:       icbJSON{ODS: p.ICB.ODS, Name: p.ICB.Name, Region: p.ICB.Region},
-		Formulary: p.Formulary.Name, Unverified: len(p.Unverified), Files: p.Contents,
+		Area:  areaJSON{Key: a.Key(), Name: a.Title(), ICB: a.ICB.Code, ICBNm: a.ICB.Name, Region: a.ICB.Region, Places: []placeJSON{}},
+		Local: len(p.Local), Checks: []checkJSON{}, Files: p.Contents,
+	}
+	for _, pl := range a.Places {
+		m.Area.Places = append(m.Area.Places, placeJSON{Code: pl.Code, Name: pl.Name})
+	}
+	if f := p.Formulary; f != nil {
+		m.Formulary = &formJSON{Name: f.Name, URL: f.URL, Source: f.Source, Checked: f.Checked}
+	}
+	for _, c := range p.Checks {
+		m.Checks = append(m.Checks, checkJSON{What: c.What, Why: c.Why, Where: c.Where})
 	}
 	b, err := json.MarshalIndent(m, "", "  ")
 	return append(b, '\n'), err
@@ -225,13 +273,22 @@ func Manifest(d *pack.Data, p *Pack) ([]byte, error) {
 func Readme(d *pack.Data, p *Pack) []byte {
 	var b bytes.Buffer
 	m := d.Manifest
+	a := p.Area
 	fmt.Fprintf(&b, "BCS medicines optimisation starter pack, version %s (%s)\r\n", m.Version, m.ReleasedAt.Format("2 January 2006"))
-	fmt.Fprintf(&b, "For practices in %s (%s), %s.\r\n\r\n", p.ICB.Name, p.ICB.ODS, p.ICB.Region)
-	fmt.Fprintf(&b, "Aligned to: %s", p.Formulary.Name)
-	if p.Formulary.URL != "" {
-		fmt.Fprintf(&b, " <%s>", p.Formulary.URL)
+	fmt.Fprintf(&b, "For practices in %s (%s), %s.\r\n", a.Title(), a.Key(), a.ICB.Region)
+	if len(a.Places) > 0 {
+		var names []string
+		for _, pl := range a.Places {
+			names = append(names, pl.Name+" ("+pl.Code+")")
+		}
+		fmt.Fprintf(&b, "Places: %s.\r\n", pack.JoinAnd(names))
 	}
-	b.WriteString("\r\n\r\nDocuments (Word .docx, editable in Word or LibreOffice):\r\n")
+	b.WriteString("\r\n")
+	b.WriteString(wrap(pack.AlignmentText(p.ICBPack), 78))
+	if f := p.Formulary; f != nil && f.URL != "" {
+		fmt.Fprintf(&b, "Formulary: <%s>\r\n", f.URL)
+	}
+	b.WriteString("\r\nDocuments (Word .docx, editable in Word or LibreOffice):\r\n")
 	for i, doc := range m.Documents {
 		fmt.Fprintf(&b, "  %d. %s: %s\r\n", i+1, doc.Title, doc.Summary)
 	}
@@ -250,8 +307,10 @@ func Readme(d *pack.Data, p *Pack) []byte {
 		b.WriteString("dashboard workbook's full path; for the .pbids file, edit the path in it with Notepad.\r\n")
 	}
 	b.WriteString("\r\nBefore you use them:\r\n")
-	b.WriteString("  - Replace the text in {{double braces}} with your practice's details.\r\n")
-	fmt.Fprintf(&b, "  - %d values are marked \"to confirm locally\": they rest on memory or a typical\r\n    formulary, not a confirmed source. Check them with your ICB.\r\n", len(p.Unverified))
+	b.WriteString("  - Fill in your practice's name in each document's control table.\r\n")
+	fmt.Fprintf(&b, "  - %s: each document ends with a list of what is not recorded or\r\n", pack.CheckHeading)
+	fmt.Fprintf(&b, "    not yet confirmed for this area (%d items in this pack). Check each one\r\n", len(p.Checks))
+	b.WriteString("    with your ICB before the document is approved.\r\n")
 	b.WriteString("  - Have each document approved and signed as your practice's governance requires.\r\n")
 	b.WriteString("\r\nmanifest.json lists every file with its size and SHA-256 checksum.\r\n")
 	b.WriteString("\r\nChanges:\r\n")
@@ -262,4 +321,24 @@ func Readme(d *pack.Data, p *Pack) []byte {
 		}
 	}
 	return b.Bytes()
+}
+
+// wrap breaks text into CRLF-ended lines of at most width characters.
+func wrap(text string, width int) string {
+	var b strings.Builder
+	line := 0
+	for _, w := range strings.Fields(text) {
+		if line > 0 && line+1+len(w) > width {
+			b.WriteString("\r\n")
+			line = 0
+		}
+		if line > 0 {
+			b.WriteByte(' ')
+			line++
+		}
+		b.WriteString(w)
+		line += len(w)
+	}
+	b.WriteString("\r\n")
+	return b.String()
 }

@@ -4,14 +4,17 @@ import (
 	"archive/zip"
 	"bytes"
 	"crypto/sha256"
+	"encoding/csv"
 	"encoding/hex"
 	"encoding/json"
+	"html"
 	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/xuri/excelize/v2"
 
@@ -20,7 +23,29 @@ import (
 	"github.com/bcs/publish/generator/internal/pack"
 )
 
-var opt = Options{BaseURL: "https://www.example.org/", Site: "BCS", Reserved: []string{"main-content"}}
+var (
+	today = time.Date(2026, 12, 2, 0, 0, 0, 0, time.UTC)
+	opt   = Options{BaseURL: "https://www.example.org/", Site: "BCS", Reserved: []string{"main-content"}, Today: today}
+)
+
+func area(t testing.TB, d *pack.Data, key string) pack.Area {
+	t.Helper()
+	a, err := d.Area(key, today)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return a
+}
+
+func build(t testing.TB, key string) *Pack {
+	t.Helper()
+	d := loadData(t)
+	p, err := Build(d, area(t, d, key), markdown.New(), opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
 
 func loadData(t testing.TB) *pack.Data {
 	t.Helper()
@@ -40,13 +65,18 @@ func loadData(t testing.TB) *pack.Data {
 	return d
 }
 
-// TestEveryPack builds every document of every ICB and checks each bundle
-// against its own manifest.
+// TestEveryPack builds every document of every area in force and checks
+// each bundle against its own manifest.
 func TestEveryPack(t *testing.T) {
 	d := loadData(t)
 	md := markdown.New()
-	for _, c := range d.ICBs.All {
-		p, err := Build(d, c.ODS, md, opt)
+	areas, err := d.Areas(today)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, a := range areas {
+		c := struct{ ODS, Name string }{a.Key(), a.Title()}
+		p, err := Build(d, a, md, opt)
 		if err != nil {
 			t.Fatalf("%s: %v", c.ODS, err)
 		}
@@ -71,7 +101,7 @@ func TestEveryPack(t *testing.T) {
 		if err := json.Unmarshal(entries["manifest.json"], &m); err != nil {
 			t.Fatalf("%s: manifest.json: %v", c.ODS, err)
 		}
-		if m.ICB.ODS != c.ODS || m.Version != d.Manifest.Version || len(m.Files) != len(entries)-1 {
+		if m.Area.Key != c.ODS || m.Version != d.Manifest.Version || len(m.Files) != len(entries)-1 {
 			t.Errorf("%s: manifest %+v for %d entries", c.ODS, m, len(entries))
 		}
 		for _, f := range m.Files {
@@ -106,20 +136,12 @@ func TestEveryPack(t *testing.T) {
 }
 
 func TestDeterministic(t *testing.T) {
-	a, err := Build(loadData(t), "QU9", markdown.New(), opt)
-	if err != nil {
-		t.Fatal(err)
-	}
-	b, err := Build(loadData(t), "QU9", markdown.New(), opt)
-	if err != nil {
-		t.Fatal(err)
-	}
+	a, b := build(t, "S0E4D/oxfordshire"), build(t, "S0E4D/oxfordshire")
 	if !bytes.Equal(a.Zip, b.Zip) || a.Hash != b.Hash {
 		t.Fatal("two builds of the same pack differ")
 	}
-	c, _ := Build(loadData(t), "QJ2", markdown.New(), opt)
-	if c.Hash == a.Hash {
-		t.Error("two ICBs share an input hash")
+	if c := build(t, "S0E4D"); c.Hash == a.Hash {
+		t.Error("an ICB and its place area share an input hash")
 	}
 }
 
@@ -135,10 +157,7 @@ func TestLibreOffice(t *testing.T) {
 		}
 		t.Skip("SKIP: LibreOffice (soffice) or pdftotext is not installed (apt-get install libreoffice-writer-nogui poppler-utils)")
 	}
-	p, err := Build(loadData(t), "QU9", markdown.New(), opt)
-	if err != nil {
-		t.Fatal(err)
-	}
+	p := build(t, "S0E4D/oxfordshire") // a per-place pack
 	dir := t.TempDir()
 	args := []string{"-env:UserInstallation=file://" + filepath.Join(dir, "profile"), "--headless", "--convert-to", "pdf", "--outdir", dir}
 	for _, d := range p.Docs {
@@ -158,11 +177,11 @@ func TestLibreOffice(t *testing.T) {
 			t.Fatalf("%s: LibreOffice made no readable PDF: %v", d.ID, err)
 		}
 		text := strings.Join(strings.Fields(string(out)), " ")
-		want := []string{d.Title + " | NHS Buckinghamshire, Oxfordshire and Berkshire West Integrated Care Board | Version", // header
-			"Page 1 of", "Effective date", "Oxfordshire Formulary (APCO)"}
+		want := []string{d.Title + " | Oxfordshire (NHS Thames Valley Integrated Care Board) | Version", // header
+			"Page 1 of", "Effective date", "Oxfordshire Formulary (APCO)", "Check with your ICB before use"}
 		switch d.ID {
 		case "hrd-monitoring-sop":
-			want = append(want, "Amber (local)", "Red for renal transplant", "1. Search monthly.", "6. Non-attendance.")
+			want = append(want, "Amber Shared Care Protocol", "Red for renal transplant", "Sources of the local values", "1. Search monthly.", "6. Non-attendance.")
 		case "smr-consultation-template":
 			want = append(want, "1239511000000100", "Read v2", "1. Read the record")
 		}
@@ -172,4 +191,130 @@ func TestLibreOffice(t *testing.T) {
 			}
 		}
 	}
+}
+
+// TestNoInternalNotes reads every published text of every pack (the HTML
+// bodies, each .docx's XML, each workbook's cells, README.txt and
+// manifest.json) and fails on any research note of the data files, or on a
+// marker of unconfirmed or placeholder text.
+func TestNoInternalNotes(t *testing.T) {
+	d := loadData(t)
+	notes := researchNotes(t)
+	if len(notes) < 50 {
+		t.Fatalf("only %d research notes found in the data: the test would prove nothing", len(notes))
+	}
+	markers := []string{"[memory]", "from memory", "rest on memory", "memory of", "to confirm locally", "(to confirm", "Not yet recorded", "{{", "}}", "stored copy", "stored text", "cut off", "research", "Your ICB's joint formulary"}
+	areas, err := d.Areas(today)
+	if err != nil {
+		t.Fatal(err)
+	}
+	md := markdown.New()
+	for _, a := range areas {
+		p, err := Build(d, a, md, opt)
+		if err != nil {
+			t.Fatal(err)
+		}
+		texts := map[string]string{"README.txt": string(Readme(d, p))}
+		man, _ := Manifest(d, p)
+		texts["manifest.json"] = string(man)
+		for _, doc := range p.Docs {
+			texts[doc.ID+".html"] = string(doc.HTML)
+			texts[doc.DocxName] = zipText(t, doc.Docx)
+		}
+		for _, w := range p.Books {
+			f, err := excelize.OpenReader(bytes.NewReader(w.Xlsx))
+			if err != nil {
+				t.Fatal(err)
+			}
+			var b strings.Builder
+			for _, sheet := range f.GetSheetList() {
+				rows, _ := f.GetRows(sheet)
+				for _, r := range rows {
+					b.WriteString(strings.Join(r, "\t") + "\n")
+				}
+			}
+			f.Close()
+			texts[w.FileName] = b.String()
+		}
+		for name, text := range texts {
+			for _, n := range notes {
+				if strings.Contains(text, n) {
+					t.Errorf("%s %s publishes a research note: %q", a.Key(), name, n)
+				}
+			}
+			for _, m := range markers {
+				if strings.Contains(strings.ToLower(text), strings.ToLower(m)) {
+					i := strings.Index(strings.ToLower(text), strings.ToLower(m))
+					t.Errorf("%s %s contains %q: ...%s...", a.Key(), name, m, text[max(0, i-60):min(len(text), i+60)])
+				}
+			}
+		}
+	}
+}
+
+// researchNotes are the research: values of the formulary files and the
+// research column of the monitoring table, longer than a few words.
+func researchNotes(t *testing.T) []string {
+	var notes []string
+	root := filepath.Join("..", "..", "..")
+	files, _ := filepath.Glob(filepath.Join(root, "packs", "formulary", "*.yaml"))
+	files = append(files, filepath.Join(root, pack.ICBsFile))
+	for _, f := range files {
+		src, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, line := range strings.Split(string(src), "\n") {
+			if _, v, ok := strings.Cut(line, "research: "); ok {
+				v = strings.Trim(strings.TrimSpace(v), `"`)
+				if len(v) > 30 {
+					notes = append(notes, v[:30])
+				}
+			}
+		}
+	}
+	src, err := os.ReadFile(filepath.Join(root, pack.MonitoringFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows, err := csv.NewReader(bytes.NewReader(src)).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range rows[1:] {
+		if v := r[len(r)-1]; len(v) > 30 {
+			notes = append(notes, v[:30])
+		}
+	}
+	return notes
+}
+
+// zipText is the text of every XML part of an Office file, tags removed.
+func zipText(t *testing.T, data []byte) string {
+	r, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b strings.Builder
+	for _, f := range r.File {
+		if !strings.HasSuffix(f.Name, ".xml") {
+			continue
+		}
+		rc, _ := f.Open()
+		x, _ := io.ReadAll(rc)
+		rc.Close()
+		in := false
+		for _, c := range string(x) {
+			switch {
+			case c == '<':
+				in = true
+			case c == '>':
+				in = false
+				b.WriteByte(' ')
+			case !in:
+				b.WriteRune(c)
+			}
+		}
+	}
+	return html.UnescapeString(b.String())
 }

@@ -37,7 +37,7 @@ func BenchmarkEditToReload(b *testing.B) {
 		root := b.TempDir()
 		// The project of the benchtable comparison: templates equivalent to
 		// the Hugo reference site's, no packs.
-		n, err := benchcorpus.Project("../../..", corpus, root, benchcorpus.Options{Packs: []string{"indicators.yaml", "icbs.csv"}})
+		n, err := benchcorpus.Project("../../..", corpus, root, benchcorpus.Options{Packs: []string{"indicators.yaml", "icbs.yaml"}})
 		if err != nil {
 			b.Fatal(err)
 		}

@@ -184,7 +184,7 @@ func (b *Builder) update(ctx context.Context) (_ *Result, err error) {
 			return nil, err
 		}
 		b.in = in
-		b.r = &renderer{site: in.settings, indicators: in.indicators, md: in.md}
+		b.r = &renderer{site: in.settings, indicators: in.indicators, md: in.md, now: b.opt.Now}
 		p.templates = true // the template functions belong to the renderer
 	}
 
@@ -218,7 +218,7 @@ func (b *Builder) update(ctx context.Context) (_ *Result, err error) {
 		b.packs, b.generated, packFiles = st, gen, files
 		b.reports = map[string]PackReport{}
 		for _, r := range reports {
-			b.reports[r.ODS] = r
+			b.reports[r.Key] = r
 			if r.Rebuilt {
 				st.Rebuilt++
 			}
@@ -244,7 +244,7 @@ func (b *Builder) update(ctx context.Context) (_ *Result, err error) {
 	if err := page.Link(pages); err != nil {
 		return nil, err
 	}
-	forms, err := resolveForms(pages, formLists(b.in.icbs))
+	forms, err := resolveForms(pages, formLists(b.in.icbs, b.opt.Now))
 	if err != nil {
 		return nil, err
 	}
@@ -489,6 +489,12 @@ func (b *Builder) until() time.Time {
 	}
 	for _, p := range b.sources {
 		if d := p.Date; !d.IsZero() && d.After(b.opt.Now) && (t.IsZero() || d.Before(t)) {
+			t = d
+		}
+	}
+	// The map of ICBs changes on its own days too: an announced merger.
+	if b.in != nil && b.in.icbs != nil {
+		if d := b.in.icbs.NextChange(b.opt.Now); !d.IsZero() && (t.IsZero() || d.Before(t)) {
 			t = d
 		}
 	}

@@ -162,32 +162,32 @@ func repoFS(t testing.TB) fstest.MapFS {
 
 func TestPackEditsRebuildOnlyTheirPacks(t *testing.T) {
 	fsys := repoFS(t)
-	qj2 := string(fsys["packs/formulary/QJ2.yaml"].Data)
+	qj2 := string(fsys["packs/formulary/derbyshire.yaml"].Data)
 	qj2Pages := []string{"packs/qj2/_index.md", "packs/qj2/discharge-reconciliation-workflow.md", "packs/qj2/hrd-monitoring-sop.md",
 		"packs/qj2/repeat-prescribing-sop.md", "packs/qj2/scope-of-practice.md", "packs/qj2/smr-consultation-template.md"}
 	listers := []string{"medicines-optimisation/practice-level.md", "packs/_index.md"} // they list the packs' documents
 	runSteps(t, fsys, Options{Now: now}, []step{
-		{name: "one ICB's formulary: its pack only", edit: map[string]string{"packs/formulary/QJ2.yaml": strings.Replace(qj2, "Regarded as suitable", "Suitable", 1)},
+		{name: "one area's formulary: its pack only", edit: map[string]string{"packs/formulary/derbyshire.yaml": strings.Replace(qj2, "an individual funding request", "a funding request", 1)},
 			rendered: slices.Sorted(slices.Values(append(slices.Clone(qj2Pages), listers...)))},
-		{name: "a bad value fails and keeps the site", edit: map[string]string{"packs/formulary/QJ2.yaml": strings.Replace(qj2, "status: Amber", "status: Purple", 1)},
-			err: `packs/formulary/QJ2.yaml:40:13: status "Purple" is not in the vocabulary`},
-		{name: "a new ICB file", edit: map[string]string{"packs/formulary/QJ2.yaml": qj2, "packs/formulary/QE1.yaml": "contacts:\n  mso:\n    name: Lancashire MSO\n    email: mso@example.nhs.uk\n    source: memory\n"}},
+		{name: "a bad value fails and keeps the site", edit: map[string]string{"packs/formulary/derbyshire.yaml": strings.Replace(qj2, `{status: "Red", use`, `{status: "Purple", use`, 1)},
+			err: `packs/formulary/derbyshire.yaml:61:18: status "Purple" is not in this formulary's vocabulary`},
+		{name: "a new area file", edit: map[string]string{"packs/formulary/derbyshire.yaml": qj2, "packs/formulary/test-area.yaml": "formulary:\n  name: Test\n  covers: {icb: QHL}\ncontacts:\n  mso:\n    name: Birmingham MSO\n    email: mso@example.nhs.uk\n    source: https://example.nhs.uk/mso\n    checked: 2026-11-01\n    confirmed: true\n"}},
 	})
 	b := NewBuilder(fsys, Options{Now: now})
 	first, err := b.Update(context.Background(), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if first.Stats.PacksBuilt != len(first.Packs) || len(first.Packs) < 42 {
+	if first.Stats.PacksBuilt != len(first.Packs) || len(first.Packs) < 36 {
 		t.Errorf("first build built %d packs of %d", first.Stats.PacksBuilt, len(first.Packs))
 	}
-	fsys["packs/formulary/QU9.yaml"] = &fstest.MapFile{Data: append(fsys["packs/formulary/QU9.yaml"].Data, "\n# a comment\n"...)}
-	res, err := b.Update(context.Background(), []string{"packs/formulary/QU9.yaml"})
+	fsys["packs/formulary/oxfordshire.yaml"] = &fstest.MapFile{Data: append(fsys["packs/formulary/oxfordshire.yaml"].Data, "\n# a comment\n"...)}
+	res, err := b.Update(context.Background(), []string{"packs/formulary/oxfordshire.yaml"})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if res.Stats.PacksBuilt != 1 {
-		t.Errorf("an edit to QU9's file rebuilt %d packs, want 1", res.Stats.PacksBuilt)
+		t.Errorf("an edit to Oxfordshire's file rebuilt %d packs, want 1", res.Stats.PacksBuilt)
 	}
 	res, err = b.Update(context.Background(), []string{"packs/documents/hrd-monitoring-sop.md"})
 	if err != nil {

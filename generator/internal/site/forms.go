@@ -6,6 +6,7 @@ import (
 	"path"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/bcs/publish/generator/internal/diag"
 	"github.com/bcs/publish/generator/internal/form"
@@ -17,12 +18,13 @@ import (
 // form, read by `bcs receive`.
 const FormsDir = "forms"
 
-// formLists are the option lists a form field may take with options_from.
-func formLists(icbs *icb.Set) form.Lists {
+// formLists are the option lists a form field may take with options_from:
+// icbs is the ICBs in force on the day of the build.
+func formLists(icbs *icb.Set, on time.Time) form.Lists {
 	var opts []form.Option
-	for _, r := range icbs.Regions() {
+	for _, r := range icbs.Regions(on) {
 		for _, c := range r.ICBs {
-			opts = append(opts, form.Option{Value: c.ODS, Label: c.Name, Group: r.Name})
+			opts = append(opts, form.Option{Value: c.Code, Label: c.Name, Group: r.Name})
 		}
 	}
 	return form.Lists{"icbs": opts}

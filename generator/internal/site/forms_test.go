@@ -44,7 +44,7 @@ func formProject(t *testing.T, changes map[string]string) map[string]string {
 func TestFormPageAndExport(t *testing.T) {
 	s := build(t, project(t, formProject(t, nil)))
 	contains(t, s, "contact/index.html", `<h1>Contact</h1><p>Intro.</p>`+"\n"+`<form class="form" method="post" action="/api/contact"`,
-		`<optgroup label="East of England">`, `<option value="QHG">NHS Bedfordshire, Luton and Milton Keynes Integrated Care Board</option>`)
+		`<optgroup label="East of England">`, `<option value="S1Y5D">NHS Central East Integrated Care Board</option>`)
 	page := string(s.Files["contact/index.html"])
 	if strings.Contains(page, "bcs:form") {
 		t.Error("a form marker reached the published page")

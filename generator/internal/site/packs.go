@@ -10,40 +10,54 @@ import (
 	"path"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/bcs/publish/generator/internal/diag"
+	"github.com/bcs/publish/generator/internal/icb"
 	"github.com/bcs/publish/generator/internal/pack"
 	"github.com/bcs/publish/generator/internal/packsite"
 	"github.com/bcs/publish/generator/internal/page"
 )
 
-// The starter packs are part of the site graph: every ICB's pack is a
-// generated page (/packs/<ods>/) with one generated page per document
-// (/packs/<ods>/<document>/), under the /packs/ pillar that content/packs/
-// _index.md provides. Their downloads (the bundle and each .docx) and
-// packs/SHA256SUMS are output files like any other, so one link check, one
-// sitemap and one accessibility gate cover them.
+// The starter packs are part of the site graph. Every pack area in force on
+// the day of the build (an ICB, or the places of an ICB that keep their own
+// formulary) is a generated page, /packs/<icb>/ or /packs/<icb>/<area>/,
+// with one generated page per document below it, under the /packs/ pillar
+// that content/packs/_index.md provides. An abolished ICB keeps a page at
+// its old address that sends its practices to their packs now. Downloads
+// (the bundle, each .docx and .xlsx), packs/SHA256SUMS and the host redirect
+// file are output files like any other, so one link check, one sitemap and
+// one accessibility gate cover them.
 
 // PacksURL is the site path of the packs index.
 const PacksURL = "/packs/"
 
+// RedirectsFile is the host redirect file (Netlify and Cloudflare Pages
+// format): an abolished ICB's document addresses point at its successor's
+// when the successor is unique.
+const RedirectsFile = "_redirects"
+
 // packState is what the Builder keeps of the packs between updates.
 type packState struct {
 	data    *pack.Data
-	built   map[string]*packsite.Pack // ODS code -> pack; rebuilt only when its input hash changes
+	areas   []pack.Area               // in force on the day of the build
+	built   map[string]*packsite.Pack // area key -> pack; rebuilt only when its input hash changes
 	Rebuilt int                       // packs built by the update that made this state
 }
 
-// PackReport is what a build says about one ICB's pack.
+// PackReport is what a build says about one area's pack.
 type PackReport struct {
-	ODS        string
-	Name       string
-	Unverified int
-	Rebuilt    bool
+	Key     string // QJ2, or S0E4D/oxfordshire
+	Name    string
+	Report  pack.Report
+	Rebuilt bool
 }
 
-// packURL is an ICB's pack page.
-func packURL(ods string) string { return PacksURL + strings.ToLower(ods) + "/" }
+// areaURL is an area's pack page: /packs/<icb>/ or /packs/<icb>/<place area>/.
+func areaURL(a pack.Area) string { return PacksURL + strings.ToLower(a.Key()) + "/" }
+
+// icbURL is the address an ICB's pack has, or had.
+func icbURL(code string) string { return PacksURL + strings.ToLower(code) + "/" }
 
 // updatePacks loads the pack data and rebuilds the packs whose inputs
 // changed. It returns the new state, the generated pages, the pack output
@@ -59,19 +73,22 @@ func (b *Builder) updatePacks(ctx context.Context) (*packState, map[string]*page
 	if err != nil {
 		return nil, nil, nil, nil, err
 	}
-	opt := packsite.Options{BaseURL: b.in.settings.BaseURL, Site: b.in.settings.Organisation.Name, Reserved: reservedIDs}
-	st := &packState{data: data, built: map[string]*packsite.Pack{}}
-	codes := b.in.icbs.Codes()
-	out := make([]*packsite.Pack, len(codes))
-	rebuilt := make([]bool, len(codes))
+	areas, err := data.Areas(b.opt.Now)
+	if err != nil {
+		return nil, nil, nil, nil, err
+	}
+	opt := packsite.Options{BaseURL: b.in.settings.BaseURL, Site: b.in.settings.Organisation.Name, Reserved: reservedIDs, Today: b.opt.Now}
+	st := &packState{data: data, areas: areas, built: map[string]*packsite.Pack{}}
+	out := make([]*packsite.Pack, len(areas))
+	rebuilt := make([]bool, len(areas))
 	var c diag.Collector
-	err = parallel(ctx, len(codes), func(i int) error {
-		ods := codes[i]
-		if old := b.packs.built[ods]; old != nil && old.Hash == packsite.Hash(data, ods, opt) {
+	err = parallel(ctx, len(areas), func(i int) error {
+		a := areas[i]
+		if old := b.packs.built[a.Key()]; old != nil && old.Hash == packsite.Hash(data, a, opt) {
 			out[i] = old
 			return nil
 		}
-		p, err := packsite.Build(data, ods, b.in.md, opt)
+		p, err := packsite.Build(data, a, b.in.md, opt)
 		out[i], rebuilt[i] = p, true
 		return c.Add(err)
 	})
@@ -86,10 +103,10 @@ func (b *Builder) updatePacks(ctx context.Context) (*packState, map[string]*page
 	var reports []PackReport
 	var sums strings.Builder
 	for i, p := range out {
-		ods := codes[i]
-		st.built[ods] = p
-		reports = append(reports, PackReport{ODS: ods, Name: p.ICB.Name, Unverified: len(p.Unverified), Rebuilt: rebuilt[i]})
-		dir := strings.TrimPrefix(packURL(ods), "/")
+		a := areas[i]
+		st.built[a.Key()] = p
+		reports = append(reports, PackReport{Key: a.Key(), Name: a.Title(), Report: p.Report, Rebuilt: rebuilt[i]})
+		dir := strings.TrimPrefix(areaURL(a), "/")
 		files[dir+p.ZipName] = p.Zip
 		for _, d := range p.Docs {
 			files[dir+d.DocxName] = d.Docx
@@ -102,35 +119,49 @@ func (b *Builder) updatePacks(ctx context.Context) (*packState, map[string]*page
 			pages[pg.Rel] = pg
 		}
 	}
+	for _, c := range data.ICBs.Abolished(b.opt.Now) {
+		pg := abolishedPage(data, c, areas, b.opt.Now)
+		pages[pg.Rel] = pg
+	}
 	files["packs/SHA256SUMS"] = []byte(sums.String())
+	files[RedirectsFile] = redirects(data, b.opt.Now)
 	return st, pages, files, reports, nil
 }
 
-// packPages makes the generated pages of one pack: the ICB's page and one
-// per document. Rel places them under content/packs/ for the page graph.
+// packPages makes the generated pages of one pack: the area's page and one
+// per document. Rel places them under content/packs/ for the page graph: a
+// place area's page sits below its ICB's.
 func packPages(p *packsite.Pack) []*page.Page {
-	ods := strings.ToLower(p.ICB.ODS)
-	icbPage := &page.Page{
-		File: pack.FormularyDir + "/" + p.ICB.ODS + ".yaml", Rel: path.Join("packs", ods, "_index.md"), Kind: page.Pillar,
-		URL: packURL(p.ICB.ODS), Generated: true, Data: p,
+	a := p.Area
+	dir := path.Join("packs", strings.ToLower(a.Key()))
+	file := pack.ICBsFile
+	if a.Own != nil {
+		file = a.Own.File
+	}
+	eyebrow := "Starter pack " + a.ICB.Code
+	if a.IsPlace() {
+		eyebrow = a.ICB.Short + " starter pack"
+	}
+	pages := []*page.Page{{
+		File: file, Rel: path.Join(dir, "_index.md"), Kind: page.Pillar,
+		URL: areaURL(a), Generated: true, Data: p,
 		Front: page.Front{
-			Title:       p.ICB.Name + ": starter pack",
-			LinkTitle:   shortICBName(p.ICB.Name),
-			Description: fmt.Sprintf("The BCS medicines optimisation starter pack for practices in %s: %d documents aligned to %s, version %s.", p.ICB.Name, len(p.Docs), p.Formulary.Name, p.Version),
-			Eyebrow:     "Starter pack " + p.ICB.ODS,
+			Title:       packTitle(a),
+			LinkTitle:   a.ShortTitle(),
+			Description: packDescription(p),
+			Eyebrow:     eyebrow,
 			Layout:      "pack",
 		},
-	}
-	pages := []*page.Page{icbPage}
+	}}
 	for i := range p.Docs {
 		d := &p.Docs[i]
 		pages = append(pages, &page.Page{
-			File: d.File, Rel: path.Join("packs", ods, d.ID+".md"), Kind: page.Cluster,
-			URL: packURL(p.ICB.ODS) + d.ID + "/", Generated: true, HTML: d.HTML, Data: &docData{Pack: p, Doc: d},
+			File: d.File, Rel: path.Join(dir, d.ID+".md"), Kind: page.Cluster,
+			URL: areaURL(a) + d.ID + "/", Generated: true, HTML: d.HTML, Data: &docData{Pack: p, Doc: d},
 			Front: page.Front{
 				Title:       d.Title,
-				Description: d.Summary + " For " + p.ICB.Name + ".",
-				Eyebrow:     shortICBName(p.ICB.Name) + " starter pack",
+				Description: d.Summary + " For " + a.Title() + ".",
+				Eyebrow:     a.ShortTitle() + " starter pack",
 				Weight:      d.Number,
 				Layout:      "pack-document",
 			},
@@ -139,52 +170,146 @@ func packPages(p *packsite.Pack) []*page.Page {
 	return pages
 }
 
-// docData is what a document page's template shows besides its body.
-type docData struct {
-	Pack *packsite.Pack
-	Doc  *packsite.Doc
-}
-
-// shortICBName drops "NHS " and " Integrated Care Board" for breadcrumbs.
-func shortICBName(name string) string {
-	name = strings.TrimPrefix(name, "NHS ")
-	return strings.TrimSuffix(strings.TrimSuffix(name, " Integrated Care Board"), " ICB")
-}
-
-// generatedFacts is what decides whether a generated page must be rendered
-// again: its pack's input hash (same hash, same content) and its place.
-func generatedFacts(p *page.Page) string {
-	if p == nil {
-		return ""
+// packTitle is a pack page's title.
+func packTitle(a pack.Area) string {
+	if a.IsPlace() {
+		return a.PlaceNames() + ": starter pack"
 	}
-	h := ""
-	switch d := p.Data.(type) {
-	case *packsite.Pack:
-		h = d.Hash
-	case *docData:
-		h = d.Pack.Hash
-	}
-	return h + "|" + p.URL + "|" + p.Front.Title + "|" + fmt.Sprint(p.Front.Weight)
+	return a.ICB.Name + ": starter pack"
 }
 
-// PackView is what the pack templates see of one ICB's pack.
+// packDescription says, from what is known, what the pack is aligned to.
+func packDescription(p *packsite.Pack) string {
+	a := p.Area
+	s := fmt.Sprintf("The BCS medicines optimisation starter pack for practices in %s, version %s: %d documents and %d workbooks", a.Title(), p.Version, len(p.Docs), len(p.Books))
+	statuses := 0
+	for _, r := range p.Drugs {
+		if r.Local != nil {
+			statuses++
+		}
+	}
+	switch {
+	case p.Formulary != nil && statuses > 0:
+		return s + fmt.Sprintf(", aligned to the %s.", p.Formulary.Name)
+	case p.Formulary != nil:
+		return s + fmt.Sprintf(" on the national defaults; the %s is named, but no medicine's status in it is checked yet.", p.Formulary.Name)
+	}
+	return s + " on the national defaults; the local formulary has not been checked yet."
+}
+
+// AbolishedView is what an abolished ICB's page shows.
+type AbolishedView struct {
+	Name  string
+	Code  string
+	Ended string // "1 April 2026": the day it was abolished
+	Moves []MoveView
+}
+
+// MoveView is where one group of an abolished ICB's practices went.
+type MoveView struct {
+	Places string // "Oxfordshire, Buckinghamshire and Berkshire West"
+	To     string // the successor ICB's name
+	Code   string
+	Packs  []Link // the packs those practices use now
+}
+
+// abolishedPage is the page left at an abolished ICB's address: it says
+// when it was abolished and where its practices are now, with the pack each
+// former area uses. It is marked noindex and so left out of the sitemap.
+func abolishedPage(d *pack.Data, c icb.ICB, areas []pack.Area, on time.Time) *page.Page {
+	ended := c.To.AddDate(0, 0, 1).Format("2 January 2006")
+	v := &AbolishedView{Name: c.Name, Code: c.Code, Ended: ended}
+	moves := d.ICBs.Moves(c, on)
+	var to []string
+	for _, m := range moves {
+		to = append(to, m.To.Short)
+		var from []string
+		for _, pl := range m.Places {
+			from = append(from, pl.Name)
+		}
+		mv := MoveView{Places: pack.JoinAnd(from), To: m.To.Name, Code: m.To.Code}
+		seen := map[string]bool{}
+		for _, into := range m.Into {
+			for _, a := range areas {
+				if a.ICB.Code != m.To.Code || seen[a.Key()] || !slices.ContainsFunc(a.Places, func(p icb.Place) bool { return p.Code == into.Code }) {
+					continue
+				}
+				seen[a.Key()] = true
+				title := a.ICB.Name + " starter pack"
+				if a.IsPlace() {
+					title = a.PlaceNames() + " starter pack (" + a.ICB.Name + ")"
+				}
+				mv.Packs = append(mv.Packs, Link{Title: title, URL: areaURL(a)})
+			}
+		}
+		if len(mv.Packs) == 0 {
+			mv.Packs = append(mv.Packs, Link{Title: m.To.Name + " starter pack", URL: icbURL(m.To.Code)})
+		}
+		v.Moves = append(v.Moves, mv)
+	}
+	return &page.Page{
+		File: pack.ICBsFile, Rel: path.Join("packs", strings.ToLower(c.Code), "_index.md"), Kind: page.Pillar,
+		URL: icbURL(c.Code), Generated: true, Data: v,
+		Front: page.Front{
+			Title:       c.Name + " was abolished on " + ended,
+			LinkTitle:   c.Short + " (abolished)",
+			Description: fmt.Sprintf("%s was abolished on %s. Its practices are now in %s: find the starter pack for your practice here.", c.Name, ended, pack.JoinAnd(to)),
+			Eyebrow:     "Starter pack " + c.Code,
+			Layout:      "pack-abolished",
+			NoIndex:     true,
+			Weight:      1000,
+		},
+	}
+}
+
+// redirects is the host redirect file: each abolished ICB whose practices
+// all went to one ICB sends its old document addresses to that ICB's pack
+// (the old pack page itself stays, explaining the change).
+func redirects(d *pack.Data, on time.Time) []byte {
+	var b strings.Builder
+	b.WriteString("# Made by bcs build: the pack documents of abolished ICBs, sent to their successor's.\n")
+	for _, c := range d.ICBs.Abolished(on) {
+		moves := d.ICBs.Moves(c, on)
+		if len(moves) != 1 {
+			continue
+		}
+		for _, doc := range d.Manifest.Documents {
+			fmt.Fprintf(&b, "%s%s/ %s%s/ 301\n", icbURL(c.Code), doc.ID, icbURL(moves[0].To.Code), doc.ID)
+		}
+	}
+	return []byte(b.String())
+}
+
+// PackView is what the pack templates see of one area's pack.
 type PackView struct {
-	ODS         string
-	Name        string
-	Region      string
-	URL         string
-	Version     string
-	Released    string
-	Formulary   pack.Formulary
-	Download    FileLink
-	Contents    []ContentRow
-	Documents   []DocLink
-	Workbooks   []WorkbookLink
-	PowerBI     bool // the ZIP holds the dashboard's Power BI files
-	Differences []pack.Difference
-	Unverified  []string
-	Statuses    []pack.Status
-	Contacts    []pack.ContactRow
+	Key       string // QJ2, or S0E4D/oxfordshire
+	Title     string // the area's name
+	Short     string
+	ICB       string // the ICB's name
+	ICBCode   string
+	ICBURL    string // the ICB's pack page (for a place area)
+	IsPlace   bool
+	Region    string
+	Places    []icb.Place
+	Others    []Link // for an ICB's pack: the place areas with packs of their own
+	URL       string
+	Version   string
+	Alignment string // the sentence saying what the pack is aligned to
+	Formulary *pack.Formulary
+	Local     []SourcedRow
+	Checks    []pack.Check
+	Report    pack.Report
+	Download  FileLink
+	Contents  []ContentRow
+	Documents []DocLink
+	Workbooks []WorkbookLink
+	PowerBI   bool // the ZIP holds the dashboard's Power BI files
+}
+
+// SourcedRow is a confirmed local value with its provenance, for people.
+type SourcedRow struct {
+	What, Value, Source, PageDate, Checked string
+	Old                                    bool // the page is dated more than pack.OldYears years before the build
 }
 
 // FileLink is a download.
@@ -224,13 +349,20 @@ type DocView struct {
 	Docx    FileLink
 }
 
-func packView(p *packsite.Pack, current string) *PackView {
-	dir := packURL(p.ICB.ODS)
+func packView(p *packsite.Pack, current string, on time.Time) *PackView {
+	a := p.Area
+	dir := areaURL(a)
 	v := &PackView{
-		ODS: p.ICB.ODS, Name: p.ICB.Name, Region: p.ICB.Region, URL: dir, Version: p.Version,
-		Formulary:   p.Formulary,
-		Download:    FileLink{Name: p.ZipName, URL: dir + p.ZipName, Size: size(len(p.Zip)), SHA: p.ZipSHA},
-		Differences: p.Differences, Unverified: p.Unverified, Statuses: p.Statuses, Contacts: p.Contacts,
+		Key: a.Key(), Title: a.Title(), Short: a.ShortTitle(), ICB: a.ICB.Name, ICBCode: a.ICB.Code, ICBURL: icbURL(a.ICB.Code),
+		IsPlace: a.IsPlace(), Region: a.ICB.Region, Places: a.Places, URL: dir, Version: p.Version,
+		Alignment: pack.AlignmentText(p.ICBPack), Formulary: p.Formulary, Checks: p.Checks, Report: p.Report,
+		Download: FileLink{Name: p.ZipName, URL: dir + p.ZipName, Size: size(len(p.Zip)), SHA: p.ZipSHA},
+	}
+	for _, o := range a.Others {
+		v.Others = append(v.Others, Link{Title: o.PlaceNames(), URL: areaURL(o)})
+	}
+	for _, s := range p.Local {
+		v.Local = append(v.Local, SourcedRow{What: s.What, Value: s.Value, Source: s.Source, PageDate: s.PageDateText(), Checked: s.CheckedText(), Old: s.OlderThan(pack.OldYears, on)})
 	}
 	for _, w := range p.Books {
 		v.Workbooks = append(v.Workbooks, WorkbookLink{Title: w.Title, Summary: w.Summary, File: FileLink{Name: w.FileName, URL: dir + w.FileName, Size: size(len(w.Xlsx))}})
@@ -250,18 +382,8 @@ func packView(p *packsite.Pack, current string) *PackView {
 	return v
 }
 
-// size formats a byte count for people.
-func size(n int) string {
-	switch {
-	case n < 1024:
-		return fmt.Sprintf("%d bytes", n)
-	case n < 1024*1024:
-		return fmt.Sprintf("%d KB", (n+512)/1024)
-	}
-	return fmt.Sprintf("%.1f MB", float64(n)/(1024*1024))
-}
-
-// PacksView is the packs index: every ICB by region, what a pack contains.
+// PacksView is the packs index: every ICB in force by region, with its
+// places, what a pack contains, and the ICBs abolished.
 type PacksView struct {
 	Version   string
 	Released  string
@@ -269,7 +391,10 @@ type PacksView struct {
 	Workbooks []pack.Workbook
 	Regions   []RegionView
 	Changelog []pack.Change
-	Count     int
+	Count     int // ICBs in force
+	Local     int // packs with confirmed local values
+	National  int // packs on the national defaults
+	Abolished []Link
 }
 
 // RegionView is one NHS England region's ICBs.
@@ -279,12 +404,22 @@ type RegionView struct {
 	ICBs []ICBLink
 }
 
-// ICBLink is one ICB in the index.
+// ICBLink is one ICB in the index, with its places and their packs.
 type ICBLink struct {
-	ODS   string
-	Name  string
+	Code   string
+	Name   string
+	URL    string
+	Local  bool        // its own pack carries confirmed local values
+	Places []icb.Place // every place of the ICB on the day
+	Areas  []AreaLink  // the place areas with packs of their own
+	Search string      // what the finder matches: names and codes of the ICB and its places
+}
+
+// AreaLink is a place area's pack in the index.
+type AreaLink struct {
+	Title string
 	URL   string
-	Local bool // the ICB has its own formulary data, not only national defaults
+	Local bool
 }
 
 func (r *renderer) packsView() *PacksView {
@@ -293,7 +428,17 @@ func (r *renderer) packsView() *PacksView {
 	}
 	d := r.packs.data
 	v := &PacksView{Version: d.Manifest.Version, Released: d.Manifest.ReleasedAt.Format("2 January 2006"), Documents: d.Manifest.Documents, Workbooks: d.Manifest.Workbooks, Changelog: d.Manifest.Changelog}
-	for _, reg := range d.ICBs.Regions() {
+	local := func(a pack.Area) bool {
+		p := r.packs.built[a.Key()]
+		ok := p != nil && p.HasLocal()
+		if ok {
+			v.Local++
+		} else {
+			v.National++
+		}
+		return ok
+	}
+	for _, reg := range d.ICBs.Regions(r.now) {
 		rv := RegionView{Name: reg.Name, ID: "region-" + strings.Trim(strings.Map(func(r rune) rune {
 			if r >= 'a' && r <= 'z' || r >= '0' && r <= '9' {
 				return r
@@ -301,12 +446,63 @@ func (r *renderer) packsView() *PacksView {
 			return '-'
 		}, strings.ToLower(reg.Name)), "-")}
 		for _, c := range reg.ICBs {
-			rv.ICBs = append(rv.ICBs, ICBLink{ODS: c.ODS, Name: c.Name, URL: packURL(c.ODS), Local: d.Local[c.ODS] != nil})
+			l := ICBLink{Code: c.Code, Name: c.Name, URL: icbURL(c.Code), Places: c.PlacesOn(r.now)}
+			words := []string{c.Name, c.Code}
+			for _, pl := range l.Places {
+				words = append(words, pl.Name, pl.Code)
+			}
+			for _, a := range r.packs.areas {
+				switch {
+				case a.ICB.Code != c.Code:
+				case a.IsPlace():
+					l.Areas = append(l.Areas, AreaLink{Title: a.PlaceNames(), URL: areaURL(a), Local: local(a)})
+				default:
+					l.Local = local(a)
+				}
+			}
+			l.Search = strings.Join(words, " ")
+			rv.ICBs = append(rv.ICBs, l)
 			v.Count++
 		}
 		v.Regions = append(v.Regions, rv)
 	}
+	for _, c := range d.ICBs.Abolished(r.now) {
+		v.Abolished = append(v.Abolished, Link{Title: c.Name + " (" + c.Code + ")", URL: icbURL(c.Code)})
+	}
 	return v
+}
+
+// docData is what a document page's template shows besides its body.
+type docData struct {
+	Pack *packsite.Pack
+	Doc  *packsite.Doc
+}
+
+// generatedFacts is what decides whether a generated page must be rendered
+// again: its pack's input hash (same hash, same content) and its place.
+func generatedFacts(p *page.Page) string {
+	if p == nil {
+		return ""
+	}
+	h := ""
+	switch d := p.Data.(type) {
+	case *packsite.Pack:
+		h = d.Hash
+	case *docData:
+		h = d.Pack.Hash
+	}
+	return h + "|" + p.URL + "|" + p.Front.Title + "|" + fmt.Sprint(p.Front.Weight)
+}
+
+// size formats a byte count for people.
+func size(n int) string {
+	switch {
+	case n < 1024:
+		return fmt.Sprintf("%d bytes", n)
+	case n < 1024*1024:
+		return fmt.Sprintf("%d KB", (n+512)/1024)
+	}
+	return fmt.Sprintf("%.1f MB", float64(n)/(1024*1024))
 }
 
 // packDocItems is the resources list generated from the pack's documents.
@@ -329,7 +525,7 @@ func (r *renderer) packDocItems() []template.HTML {
 	return items
 }
 
-// sortedReports orders reports by ODS code.
+// sortedReports orders reports by area key.
 func sortedReports(m map[string]PackReport) []PackReport {
 	var out []PackReport
 	for _, k := range slices.Sorted(maps.Keys(m)) {

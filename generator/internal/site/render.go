@@ -2,6 +2,7 @@ package site
 
 import (
 	"html/template"
+	"time"
 
 	"github.com/bcs/publish/generator/internal/assets"
 	"github.com/bcs/publish/generator/internal/config"
@@ -25,6 +26,7 @@ type renderer struct {
 	csp        string                    // the Content-Security-Policy every page satisfies
 	faqs       *faqHub
 	packs      *packState
+	now        time.Time // the day of the build: which ICBs are in force
 }
 
 // funcs are the functions templates may call.

@@ -11,7 +11,6 @@ import (
 	"fmt"
 	"io/fs"
 	"runtime"
-	"strings"
 	"sync"
 	"time"
 
@@ -33,7 +32,7 @@ const (
 	AssetsDir      = "assets"
 	SettingsFile   = "content/site.yaml"
 	IndicatorsFile = "packs/indicators.yaml"
-	ICBsFile       = "packs/icbs.csv"
+	ICBsFile       = "packs/icbs.yaml"
 )
 
 // The cache folder bcs build keeps in the project, and its Markdown cache
@@ -95,8 +94,10 @@ func Build(ctx context.Context, root fs.FS, opt Options) (*Site, error) {
 	return &Site{Files: res.Files, Pages: res.Pages, Packs: res.Packs, External: b.External(), Until: res.Until}, nil
 }
 
-// BuildPack builds one ICB's starter pack, without the rest of the site.
-func BuildPack(root fs.FS, ods string) (*packsite.Pack, error) {
+// BuildPack builds one area's starter pack, without the rest of the site:
+// key is an ICB's ODS code or a place area's key (S0E4D/oxfordshire), for
+// the map in force on the day.
+func BuildPack(root fs.FS, key string, on time.Time) (*packsite.Pack, error) {
 	in, err := loadInputs(root, nil)
 	if err != nil {
 		return nil, err
@@ -105,8 +106,12 @@ func BuildPack(root fs.FS, ods string) (*packsite.Pack, error) {
 	if err != nil {
 		return nil, err
 	}
-	opt := packsite.Options{BaseURL: in.settings.BaseURL, Site: in.settings.Organisation.Name, Reserved: reservedIDs}
-	return packsite.Build(data, strings.ToUpper(ods), in.md, opt)
+	area, err := data.Area(key, on)
+	if err != nil {
+		return nil, err
+	}
+	opt := packsite.Options{BaseURL: in.settings.BaseURL, Site: in.settings.Organisation.Name, Reserved: reservedIDs, Today: on}
+	return packsite.Build(data, area, in.md, opt)
 }
 
 // inputs are the project-wide files every page depends on.

@@ -39,10 +39,11 @@ type View struct {
 	Footer      []Link // footer navigation
 	JSONLD      []any  // structured data blocks, each rendered as one script
 	NoIndex     bool
-	CSP         string    // the Content-Security-Policy the page satisfies
-	Form        *FormView // the page's form, or nil
-	Pack        *PackView // on a pack's page and its document pages: the pack
-	Document    *DocView  // on a pack document's page: its control table and download
+	CSP         string         // the Content-Security-Policy the page satisfies
+	Form        *FormView      // the page's form, or nil
+	Pack        *PackView      // on a pack's page and its document pages: the pack
+	Document    *DocView       // on a pack document's page: its control table and download
+	Abolished   *AbolishedView // on an abolished ICB's page: where its practices went
 
 	r         *renderer
 	page      *page.Page
@@ -198,9 +199,11 @@ func (r *renderer) view(p *page.Page) (*View, error) {
 	}
 	switch d := p.Data.(type) {
 	case *packsite.Pack:
-		v.Pack = packView(d, "")
+		v.Pack = packView(d, "", r.now)
+	case *AbolishedView:
+		v.Abolished = d
 	case *docData:
-		v.Pack = packView(d.Pack, d.Doc.ID)
+		v.Pack = packView(d.Pack, d.Doc.ID, r.now)
 		dv := &DocView{Control: packsite.Control(r.packs.data, d.Doc.Title, d.Pack.ICBPack)}
 		for _, l := range v.Pack.Documents {
 			if l.Current {

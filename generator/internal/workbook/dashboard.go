@@ -7,6 +7,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"github.com/bcs/publish/generator/internal/indicator"
+	"github.com/bcs/publish/generator/internal/pack"
 )
 
 // The dashboard's sheets.
@@ -130,7 +131,7 @@ func (b *book) dashAbout(m Meta) (practice, first string) {
 	b.styleRange(s, 1, row-4, 1, row-4, b.keyStyle(amberFill, amberText))
 	b.styleRange(s, 1, row-3, 1, row-3, b.keyStyle(redFill, redText))
 	row = b.lines(s, row, "Where the numbers come from",
-		"Each indicator's definition and its source are on the Indicators sheet. Rows marked \"To confirm locally\" rest on memory or a local design rather than a cited source: agree them with your ICB before relying on them.",
+		"Each indicator's definition and its source are on the Indicators sheet. Rows marked \"Check with your ICB before use\" have no published source yet: agree them with your ICB before relying on them.",
 		"The rates are worked out by formulas from the counts you type; nothing is precomputed.")
 	row = b.lines(s, row, "Protection",
 		"The sheets are protected so that formulas and labels are not changed by accident; the yellow cells stay open for typing.",
@@ -203,11 +204,11 @@ func (b *book) indicators(inds []indicator.Indicator, m Meta) {
 		} else {
 			b.set(s, IndAmber, r, "", in)
 		}
-		b.set(s, IndSource, r, ind.Source, b.wrap)
-		confirmed := "Yes"
+		source, confirmed := ind.Source, "Yes"
 		if !ind.Verified {
-			confirmed = "To confirm locally"
+			source, confirmed = "No published source yet", pack.CheckShort
 		}
+		b.set(s, IndSource, r, source, b.wrap)
 		b.set(s, IndConfirmed, r, confirmed, b.text)
 	}
 	last := FirstRow + len(inds) - 1
@@ -431,33 +432,33 @@ func (b *book) hrd(m Meta) {
 	p := m.Pack
 	b.widths(s, 18, 22, 22, 40, 26, 22, 14, 40, 40, 18, 50)
 	b.set(s, 1, 1, "High-risk drug monitoring: "+p.ICB.Name, b.title)
-	formulary := p.Formulary.Name
-	if p.Formulary.URL != "" {
-		formulary += " (" + p.Formulary.URL + ")"
-	}
-	b.set(s, 1, 2, "Formulary: "+formulary+". Local changes to the national monitoring are shown next to the national interval.", b.text)
-	for i, h := range []string{"Group", "Drug", "Class", "Tests", "Interval when stable", "National interval (where " + p.ICB.ODS + " differs)", "Formulary status", "What the status means", "Notes", "Confirmed", "Source"} {
+	b.set(s, 1, 2, pack.AlignmentText(p)+" Local changes to the national monitoring are shown next to the national interval; \""+pack.CheckShort+"\" marks what is not recorded or not confirmed for this area.", b.text)
+	for i, h := range []string{"Group", "Drug", "Class", "Tests", "Interval when stable", "National interval (where this area differs)", "Formulary status", "What the status means", "Notes", "Status source", "Monitoring source"} {
 		b.set(s, i+1, HeaderRow, h, b.header)
 	}
 	for i, d := range p.Drugs {
 		r := FirstRow + i
-		confirmed, source := "Yes", d.Source
+		tests, interval, notes, source := d.Tests, d.Interval, d.Notes, d.Source
 		if d.Override != nil {
 			source = d.Override.Source
-			if !d.Override.Verified {
-				confirmed = "To confirm locally"
-			}
 		} else if !d.Verified {
-			confirmed = "To confirm locally"
+			tests, interval, notes, source = pack.CheckShort, pack.CheckShort, pack.CheckShort, "Not yet confirmed: "+d.Source
 		}
-		if !d.StatusFact.Verified {
-			confirmed = "To confirm locally"
+		status, meaning, statusSource := pack.CheckShort, "", ""
+		if d.Label != "" {
+			status, statusSource = d.Label, d.Local.Source
+			if d.Local.Detail != "" {
+				status += ": " + d.Local.Detail
+			}
+			var ms []string
+			for _, st := range d.Statuses {
+				if st.Confirmed {
+					ms = append(ms, st.Label+": "+st.Meaning)
+				}
+			}
+			meaning = strings.Join(ms, " ")
 		}
-		status := d.Status.Label
-		if d.StatusOwn {
-			status += " (local)"
-		}
-		for c, v := range []string{d.Group, d.Name, d.Class, d.Tests, d.Interval, d.NationalInt, status, d.Status.Meaning, d.Notes, confirmed, source} {
+		for c, v := range []string{d.Group, d.Name, d.Class, tests, interval, d.NationalInt, status, meaning, notes, statusSource, source} {
 			b.set(s, c+1, r, v, b.wrap)
 		}
 	}

@@ -2,6 +2,7 @@ package workbook
 
 import (
 	"fmt"
+	"github.com/bcs/publish/generator/internal/pack"
 
 	"github.com/xuri/excelize/v2"
 )
@@ -262,24 +263,25 @@ func (b *book) summary(m Meta) {
 	p := m.Pack
 	b.set(s, 1, row, "Who to tell in "+p.ICB.Name, b.heading)
 	row++
-	for _, role := range []string{"mso", "mo_team"} {
-		c := p.Contact(role)
+	for _, role := range []struct{ key, title string }{{"mso", "Medication safety officer"}, {"mo_team", "Medicines optimisation team"}} {
+		c := p.Contact(role.key)
 		if c == nil {
+			// Not confirmed for the area: a cell to type it in once the ICB confirms it.
+			b.set(s, 1, row, role.title, b.label)
+			b.set(s, 2, row, "", b.input)
+			b.set(s, 3, row, pack.CheckShort+": ask your ICB and type the contact here.", b.wrap)
+			row += 2
 			continue
 		}
 		b.set(s, 1, row, c.Role, b.label)
 		b.set(s, 2, row, c.Name, b.text)
 		row++
-		for _, kv := range [][2]string{{"Email", c.Email}, {"Phone", c.Phone}, {"Web", c.URL}, {"Note", c.Note}} {
+		for _, kv := range [][2]string{{"Email", c.Email}, {"Phone", c.Phone}, {"Web", c.URL}} {
 			if kv[1] == "" {
 				continue
 			}
 			b.set(s, 1, row, kv[0], b.text)
 			b.set(s, 2, row, kv[1], b.text)
-			row++
-		}
-		if !c.Own || !c.Verified {
-			b.set(s, 1, row, "Not confirmed for this ICB: check the contact with your ICB's medicines optimisation team.", b.text)
 			row++
 		}
 		row++

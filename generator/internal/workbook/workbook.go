@@ -330,7 +330,7 @@ func (b *book) print(sheet string, repeatRows string) {
 // titles writes a sheet's title and the line naming the ICB and the pack.
 func (b *book) titles(sheet, title string, m Meta) {
 	b.set(sheet, 1, 1, title, b.title)
-	b.set(sheet, 1, 2, fmt.Sprintf("%s (%s): BCS medicines optimisation starter pack, version %s", m.Pack.ICB.Name, m.Pack.ICB.ODS, m.Version), b.subtitle)
+	b.set(sheet, 1, 2, fmt.Sprintf("%s (%s): BCS medicines optimisation starter pack, version %s", m.Pack.Area.Title(), m.Pack.Area.Key(), m.Version), b.subtitle)
 }
 
 // about writes the document control block from row, returning the next free row.
@@ -379,7 +379,7 @@ func (b *book) finish(m Meta, title, subject string) ([]byte, error) {
 		b.fail(b.f.SetDocProps(&excelize.DocProperties{
 			Title: title, Subject: subject, Creator: m.Author, LastModifiedBy: m.Author,
 			Keywords: m.Keywords, Category: "Medicines optimisation starter pack",
-			Description: fmt.Sprintf("%s for %s (%s), starter pack version %s.", title, m.Pack.ICB.Name, m.Pack.ICB.ODS, m.Version),
+			Description: fmt.Sprintf("%s for %s (%s), starter pack version %s.", title, m.Pack.Area.Title(), m.Pack.Area.Key(), m.Version),
 			Created:     date, Modified: date, Revision: "1", Language: "en-GB", Version: m.Version,
 		}))
 		full := true

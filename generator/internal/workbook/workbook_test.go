@@ -54,10 +54,11 @@ func load(t testing.TB) (*pack.Data, []indicator.Indicator) {
 
 func meta(t testing.TB, d *pack.Data, ods string) Meta {
 	t.Helper()
-	p, err := d.Resolve(ods)
+	a, err := d.Area(ods, time.Date(2026, 12, 2, 0, 0, 0, 0, time.UTC))
 	if err != nil {
 		t.Fatal(err)
 	}
+	p := d.Resolve(a)
 	return Meta{Pack: p, Version: "1.0.0", Date: released, Author: "BCS", Keywords: "medicines optimisation; " + ods,
 		Control: [][2]string{{"Title", "replaced"}, {"Version", "1.0.0"}, {"ICB", p.ICB.Name + " (" + ods + ")"}, {"Effective date", "26 November 2026"}}}
 }
@@ -129,7 +130,7 @@ func parts(t *testing.T, data []byte) map[string]string {
 
 func TestDashboardStructure(t *testing.T) {
 	d, inds := load(t)
-	data, err := Dashboard(inds, meta(t, d, "QU9"))
+	data, err := Dashboard(inds, meta(t, d, "S0E4D/oxfordshire"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -143,7 +144,7 @@ func TestDashboardStructure(t *testing.T) {
 		if got := get(t, f, IndicatorsSheet, cell(IndID, r)); got != ind.ID {
 			t.Fatalf("Indicators row %d: %q, want %q", r, got, ind.ID)
 		}
-		if got := get(t, f, IndicatorsSheet, cell(IndSource, r)); got != ind.Source {
+		if got := get(t, f, IndicatorsSheet, cell(IndSource, r)); (ind.Verified && got != ind.Source) || (!ind.Verified && got != "No published source yet") {
 			t.Errorf("%s: source %q", ind.ID, got)
 		}
 		if !unlocked(t, f, IndicatorsSheet, cell(IndLocalTarget, r)) || unlocked(t, f, IndicatorsSheet, cell(IndName, r)) {
@@ -248,7 +249,7 @@ func TestDashboardStructure(t *testing.T) {
 		t.Fatal(err)
 	}
 	text := fmt.Sprint(rows)
-	for _, want := range []string{"Oxfordshire", "mycophenolate mofetil", "(local)", "To confirm locally"} {
+	for _, want := range []string{"Oxfordshire", "mycophenolate mofetil", "Red for renal transplant patients", "Amber Shared Care Protocol", pack.CheckShort} {
 		if !strings.Contains(text, want) {
 			t.Errorf("HRD monitoring sheet lacks %q", want)
 		}
@@ -614,8 +615,12 @@ func checkNumber(t *testing.T, what, got string, want float64) {
 func BenchmarkAllICBs(b *testing.B) {
 	d, inds := load(b)
 	var metas []Meta
-	for _, c := range d.ICBs.All {
-		metas = append(metas, meta(b, d, c.ODS))
+	areas, err := d.Areas(time.Date(2026, 12, 2, 0, 0, 0, 0, time.UTC))
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, a := range areas {
+		metas = append(metas, meta(b, d, a.Key()))
 	}
 	b.ResetTimer()
 	for b.Loop() {
