@@ -224,6 +224,15 @@ func (b *Builder) update(ctx context.Context) (_ *Result, err error) {
 			}
 		}
 	}
+	for _, f := range slices.Sorted(maps.Keys(b.packFilesOr(packFiles, p.packs))) {
+		if b.static[f] {
+			what := "the packs' download"
+			if f == RedirectsFile {
+				what = "the host redirect file (the redirects of abolished ICBs' packs)"
+			}
+			return nil, diag.Errorf(diag.Pos{File: path.Join(ContentDir, f)}, "the build writes %s itself, %s: remove this file", f, what)
+		}
+	}
 	for rel, g := range b.generated {
 		if c := b.sources[rel]; c != nil {
 			return nil, diag.Errorf(diag.Pos{File: c.File}, "this file claims the place of the generated pack page %s: move it", g.URL)
@@ -499,6 +508,19 @@ func (b *Builder) until() time.Time {
 		}
 	}
 	return t
+}
+
+// packFilesOr is the pack output files of this update when it rebuilt the
+// packs, else those of the last one.
+func (b *Builder) packFilesOr(files map[string][]byte, rebuilt bool) map[string]bool {
+	if !rebuilt {
+		return b.packFiles
+	}
+	out := make(map[string]bool, len(files))
+	for f := range files {
+		out[f] = true
+	}
+	return out
 }
 
 // outFile is one output file an update makes.
