@@ -152,7 +152,7 @@ func (d *Data) funcs(p *ICBPack, cite func(string) (codes.Concept, error), use f
 			use(role)
 			c := p.Contact(role)
 			if c == nil {
-				return "your ICB's " + strings.ToLower(title[:1]) + title[1:] + " (" + CheckInline + ")", nil
+				return "your ICB's " + strings.ToLower(title[:1]) + title[1:] + "; " + CheckInline, nil
 			}
 			s := Escape(c.Name)
 			if c.URL != "" {
