@@ -37,17 +37,19 @@ type ICB struct {
 	Places     []Place     // every place it has had, each with its own days
 	Successors []Successor // who took its places when it was abolished
 
-	Source  string // where the ICB's record was read
-	Checked string // the day it was read, YYYY-MM-DD
+	Source   string // where the ICB's record was read
+	Checked  string // the day it was read, YYYY-MM-DD
+	Research string // how the record was found, doubts: never published
 }
 
 // Place is a sub-ICB location: a part of an ICB (mostly a former CCG area),
 // with its own ODS code.
 type Place struct {
-	Code string    // ODS code of the sub-ICB location, e.g. 10Q
-	Name string    // e.g. Oxfordshire
-	From time.Time // first day in this ICB; zero: from the ICB's first day
-	To   time.Time // last day in this ICB; zero: to the ICB's last day
+	Code     string    // ODS code of the sub-ICB location, e.g. 10Q
+	Name     string    // e.g. Oxfordshire
+	From     time.Time // first day in this ICB; zero: from the ICB's first day
+	To       time.Time // last day in this ICB; zero: to the ICB's last day
+	Research string    // never published
 }
 
 // Successor is an ICB that took some (or all) of an abolished ICB's places.
@@ -124,7 +126,7 @@ func Parse(name string, src []byte) (*Set, error) {
 	}
 	for i, r := range f.ICBs {
 		p := fmt.Sprintf("$.icbs[%d]", i)
-		c := ICB{Code: r.Code, Name: r.Name, Region: r.Region, NHSER: r.NHSER, ONS: r.ONS, Source: r.Source, Checked: r.Checked}
+		c := ICB{Code: r.Code, Name: r.Name, Region: r.Region, NHSER: r.NHSER, ONS: r.ONS, Source: r.Source, Checked: r.Checked, Research: r.Research}
 		c.Short = ShortName(c.Name)
 		switch _, dup := s.byCode[c.Code]; {
 		case !codePattern.MatchString(c.Code):
@@ -164,7 +166,7 @@ func Parse(name string, src []byte) (*Set, error) {
 		seen := map[string]bool{}
 		for j, pl := range r.Places {
 			pp := fmt.Sprintf("%s.places[%d]", p, j)
-			place := Place{Code: pl.Code, Name: pl.Name}
+			place := Place{Code: pl.Code, Name: pl.Name, Research: pl.Research}
 			switch {
 			case !codePattern.MatchString(pl.Code):
 				errs = append(errs, diag.Errorf(at(pp+".code"), "place code %q must be the sub-ICB location's ODS code: 3 or 5 upper-case letters or digits, like 10Q", pl.Code))

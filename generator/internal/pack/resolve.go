@@ -226,6 +226,53 @@ func (d *Data) InputHash(a Area, salt string) string {
 	return hex.EncodeToString(h.Sum(nil))
 }
 
+// ResearchNotes returns every research note of the pack data (formulary
+// files, monitoring rows, ICB and place records): working material that no
+// output may contain, listed so that tests can prove it.
+func (d *Data) ResearchNotes() []string {
+	var notes []string
+	add := func(s string) {
+		if s = strings.TrimSpace(s); s != "" {
+			notes = append(notes, s)
+		}
+	}
+	for _, a := range append([]*Alignment{d.National}, d.Files...) {
+		if a == nil {
+			continue
+		}
+		if a.Formulary != nil {
+			add(a.Formulary.Research)
+		}
+		for _, s := range a.Statuses {
+			add(s.Research)
+		}
+		for _, s := range a.Drugs {
+			add(s.Research)
+		}
+		for _, o := range a.Monitoring {
+			add(o.Research)
+		}
+		if a.Anticoagulant != nil {
+			add(a.Anticoagulant.Research)
+		}
+		for _, r := range contactRoles {
+			if c := a.Contacts.byKey(r.key); c != nil {
+				add(c.Research)
+			}
+		}
+	}
+	for _, dr := range d.Drugs {
+		add(dr.Research)
+	}
+	for _, c := range d.ICBs.All {
+		add(c.Research)
+		for _, p := range c.Places {
+			add(p.Research)
+		}
+	}
+	return notes
+}
+
 func unwrap(err error) error {
 	var pe *fs.PathError
 	if errors.As(err, &pe) {

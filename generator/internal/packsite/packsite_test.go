@@ -4,7 +4,6 @@ import (
 	"archive/zip"
 	"bytes"
 	"crypto/sha256"
-	"encoding/csv"
 	"encoding/hex"
 	"encoding/json"
 	"html"
@@ -199,7 +198,7 @@ func TestLibreOffice(t *testing.T) {
 // marker of unconfirmed or placeholder text.
 func TestNoInternalNotes(t *testing.T) {
 	d := loadData(t)
-	notes := researchNotes(t)
+	notes := researchNotes(d)
 	if len(notes) < 50 {
 		t.Fatalf("only %d research notes found in the data: the test would prove nothing", len(notes))
 	}
@@ -252,38 +251,13 @@ func TestNoInternalNotes(t *testing.T) {
 	}
 }
 
-// researchNotes are the research: values of the formulary files and the
-// research column of the monitoring table, longer than a few words.
-func researchNotes(t *testing.T) []string {
+// researchNotes are the beginnings of the research notes of the data:
+// long enough to be unique, short enough to survive a wrapped line.
+func researchNotes(d *pack.Data) []string {
 	var notes []string
-	root := filepath.Join("..", "..", "..")
-	files, _ := filepath.Glob(filepath.Join(root, "packs", "formulary", "*.yaml"))
-	files = append(files, filepath.Join(root, pack.ICBsFile))
-	for _, f := range files {
-		src, err := os.ReadFile(f)
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, line := range strings.Split(string(src), "\n") {
-			if _, v, ok := strings.Cut(line, "research: "); ok {
-				v = strings.Trim(strings.TrimSpace(v), `"`)
-				if len(v) > 30 {
-					notes = append(notes, v[:30])
-				}
-			}
-		}
-	}
-	src, err := os.ReadFile(filepath.Join(root, pack.MonitoringFile))
-	if err != nil {
-		t.Fatal(err)
-	}
-	rows, err := csv.NewReader(bytes.NewReader(src)).ReadAll()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, r := range rows[1:] {
-		if v := r[len(r)-1]; len(v) > 30 {
-			notes = append(notes, v[:30])
+	for _, n := range d.ResearchNotes() {
+		if len(n) > 30 {
+			notes = append(notes, n[:30])
 		}
 	}
 	return notes

@@ -3,8 +3,8 @@ package site
 import (
 	"bytes"
 	"context"
+	"io/fs"
 	"os"
-	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -12,20 +12,33 @@ import (
 	"time"
 
 	"github.com/bcs/publish/generator/internal/icb"
+	"github.com/bcs/publish/generator/internal/pack"
 )
+
+// realData loads the repository's ICBs and pack data.
+func realData(t *testing.T) (*icb.Set, *pack.Data) {
+	t.Helper()
+	root := os.DirFS("../../..")
+	src, err := fs.ReadFile(root, ICBsFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	set, err := icb.Parse(ICBsFile, src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	data, err := pack.Load(root, set)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return set, data
+}
 
 // The packs follow the map of the day of the build: every ICB in force has
 // a pack page, every place area too, and no abolished ICB has one.
 func TestPacksFollowTheMapOfTheDay(t *testing.T) {
 	s := realSite(t)
-	src, err := os.ReadFile("../../../packs/icbs.yaml")
-	if err != nil {
-		t.Fatal(err)
-	}
-	set, err := icb.Parse("packs/icbs.yaml", src)
-	if err != nil {
-		t.Fatal(err)
-	}
+	set, _ := realData(t)
 	index := string(s.Files["packs/index.html"])
 	inForce := set.InForce(now)
 	if len(inForce) != 36 {
@@ -123,14 +136,7 @@ func TestUntilTheMapChanges(t *testing.T) {
 
 // The contact form offers the ICBs in force on the day.
 func TestFormListsTheICBsInForce(t *testing.T) {
-	src, err := os.ReadFile("../../../packs/icbs.yaml")
-	if err != nil {
-		t.Fatal(err)
-	}
-	set, err := icb.Parse("packs/icbs.yaml", src)
-	if err != nil {
-		t.Fatal(err)
-	}
+	set, _ := realData(t)
 	codes := func(on time.Time) string {
 		var out []string
 		for _, o := range formLists(set, on)["icbs"] {
@@ -151,19 +157,10 @@ func TestFormListsTheICBsInForce(t *testing.T) {
 func TestPackPagesCarryNoResearchNotes(t *testing.T) {
 	s := realSite(t)
 	var notes []string
-	files, _ := filepath.Glob("../../../packs/formulary/*.yaml")
-	files = append(files, "../../../packs/icbs.yaml")
-	for _, f := range files {
-		src, err := os.ReadFile(f)
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, line := range strings.Split(string(src), "\n") {
-			if _, v, ok := strings.Cut(line, "research: "); ok {
-				if v = strings.Trim(strings.TrimSpace(v), `"`); len(v) > 30 {
-					notes = append(notes, v[:30])
-				}
-			}
+	_, data := realData(t)
+	for _, n := range data.ResearchNotes() {
+		if len(n) > 30 {
+			notes = append(notes, n[:30])
 		}
 	}
 	if len(notes) < 50 {
