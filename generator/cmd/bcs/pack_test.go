@@ -44,9 +44,6 @@ func TestPackReport(t *testing.T) {
 // bcs build's summary reports every area: confirmed values, values to
 // check, old sources, and the areas on the national defaults.
 func TestBuildReport(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds the whole site")
-	}
 	out := filepath.Join(t.TempDir(), "public")
 	var stdout, stderr bytes.Buffer
 	if code := run(context.Background(), []string{"build", "-root", "../../..", "-out", out, "-no-cache"}, &stdout, &stderr); code != 0 {
