@@ -42,6 +42,12 @@ func TestRepositoryFile(t *testing.T) {
 		t.Errorf("ALERT-CLOSED-ON-TIME = %+v", ind)
 	}
 	if ind, _ := s.Lookup("REPEAT-TAT"); ind.Verified {
-		t.Error("REPEAT-TAT rests on memory and must be unverified")
+		t.Error("REPEAT-TAT has no published source and must be unverified")
+	}
+	// PINCER AC as OpenSAFELY's implementation counts it: ACE inhibitors
+	// (no ARB codelist) or loop diuretics, and a patient missing either test.
+	ac, _ := s.Lookup("PINCER-AC")
+	if strings.Contains(ac.Name+ac.Numerator+ac.Denominator, "ARB") || !strings.Contains(ac.Numerator, "no renal function test OR no electrolyte test") {
+		t.Errorf("PINCER-AC = %q / %q", ac.Name, ac.Numerator)
 	}
 }

@@ -143,7 +143,7 @@ func TestRealContent(t *testing.T) {
 		"What a GP practice owns directly", "4–6 GP hours per week per 10,000 patients",
 		"The practice MO weekly rhythm", "<dt>Tue–Wed</dt>", "clinical pharmacist SMR clinic — 8–10 patients/day, 30-min slots",
 		"Practice-level MO benchmarks", "Repeat prescription turnaround", "Safety alerts closed by deadline",
-		"What BCS provides to client practices", `<a href="/packs/">SMR consultation template (Read/SNOMED coded)</a>`,
+		"What BCS provides to client practices", `<a href="/packs/">SMR consultation template (SNOMED CT coded)</a>`,
 		"Practice MO — FAQs", "<details class=\"faq\" id=\"who-codes-the-work-for-qof-and-the-des\">",
 		"Talk to our Service Development team", "30-minute discovery call.", `<a class="button" href="/contact/">`,
 		`<a class="back" href="/medicines-optimisation/">Back to Medicines optimisation</a>`,

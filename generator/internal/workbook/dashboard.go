@@ -132,6 +132,7 @@ func (b *book) dashAbout(m Meta) (practice, first string) {
 	b.styleRange(s, 1, row-3, 1, row-3, b.keyStyle(redFill, redText))
 	row = b.lines(s, row, "Where the numbers come from",
 		"Each indicator's definition and its source are on the Indicators sheet. Rows marked \"Check with your ICB before use\" have no published source yet: agree them with your ICB before relying on them.",
+		"The PINCER indicators follow the windows of OpenSAFELY's published PINCER implementation (cited on the Indicators sheet). PRIMIS computes the national PINCER figures with its own definitions, so your rates may not match them: compare like with like.",
 		"The rates are worked out by formulas from the counts you type; nothing is precomputed.")
 	row = b.lines(s, row, "Protection",
 		"The sheets are protected so that formulas and labels are not changed by accident; the yellow cells stay open for typing.",
