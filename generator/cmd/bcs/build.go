@@ -171,16 +171,16 @@ func cmdPack(ctx context.Context, args []string, stdout, stderr io.Writer) error
 		}
 		fmt.Fprintf(stdout, "wrote %s (%d bytes)\n", filepath.Join(*out, name), len(files[name]))
 	}
-	printPack(stdout, p)
+	printPack(stdout, p, today)
 	return nil
 }
 
 // printPack is bcs pack's report of one pack: what it is aligned to, each
 // confirmed local value with its source and dates, and what to check.
-func printPack(w io.Writer, p *packsite.Pack) {
+func printPack(w io.Writer, p *packsite.Pack, today time.Time) {
 	fmt.Fprintf(w, "%s (%s), version %s\n%s\n", p.Area.Title(), p.Area.Key(), p.Version, pack.AlignmentText(p.ICBPack))
 	old := map[string]bool{}
-	for _, s := range p.Report.Old {
+	for _, s := range p.Report(today).Old {
 		old[s.What] = true
 	}
 	fmt.Fprintf(w, "%d confirmed local values:\n", len(p.Local))

@@ -13,7 +13,6 @@ import (
 	"fmt"
 	"html/template"
 	"strings"
-	"time"
 
 	"github.com/bcs/publish/generator/internal/bundle"
 	"github.com/bcs/publish/generator/internal/diag"
@@ -32,7 +31,6 @@ type Pack struct {
 	*pack.ICBPack
 	Hash     string // pack.Data.InputHash: same hash, same bytes
 	Version  string
-	Report   pack.Report // what the pack rests on, on the day of the build
 	Docs     []Doc
 	Books    []Book
 	ZipName  string // bcs-mo-starter-pack-<area>-<version>.zip
@@ -69,10 +67,9 @@ type Entry struct {
 
 // Options are the site facts a pack needs.
 type Options struct {
-	BaseURL  string    // makes site links in documents absolute
-	Site     string    // organisation name, the documents' author
-	Reserved []string  // element ids of the page templates, kept out of heading ids
-	Today    time.Time // the day of the build: it decides which sources the report calls old
+	BaseURL  string   // makes site links in documents absolute
+	Site     string   // organisation name, the documents' author
+	Reserved []string // element ids of the page templates, kept out of heading ids
 }
 
 // Build builds the pack of an area.
@@ -80,7 +77,7 @@ func Build(d *pack.Data, area pack.Area, md *markdown.Converter, opt Options) (*
 	p := d.Resolve(area)
 	ods := area.FileKey()
 	m := d.Manifest
-	out := &Pack{ICBPack: p, Hash: Hash(d, area, opt), Version: m.Version, Report: p.Report(opt.Today)}
+	out := &Pack{ICBPack: p, Hash: Hash(d, area, opt), Version: m.Version}
 	out.ZipName = fmt.Sprintf("bcs-mo-starter-pack-%s-%s.zip", ods, m.Version)
 	root := strings.TrimSuffix(out.ZipName, ".zip") + "/"
 	var errs diag.List
@@ -175,14 +172,11 @@ func Build(d *pack.Data, area pack.Area, md *markdown.Converter, opt Options) (*
 }
 
 // Hash is the input hash of an area's pack: the pack data it reads and the
-// options, under this package's FormatVersion. The day is part of it only
-// through what it changes: the report's old sources.
+// options, under this package's FormatVersion. (What the pack rests on on a
+// given day, ICBPack.Report, is asked of the pack; its bytes do not depend
+// on the day.)
 func Hash(d *pack.Data, area pack.Area, opt Options) string {
-	old := 0
-	if d.Manifest != nil {
-		old = len(d.Resolve(area).Report(opt.Today).Old)
-	}
-	return d.InputHash(area, fmt.Sprintf("%s\x00%s\x00%s\x00%s\x00%d", FormatVersion, opt.BaseURL, opt.Site, strings.Join(opt.Reserved, ","), old))
+	return d.InputHash(area, FormatVersion+"\x00"+opt.BaseURL+"\x00"+opt.Site+"\x00"+strings.Join(opt.Reserved, ","))
 }
 
 // Control is a document's document control table.

@@ -24,7 +24,7 @@ import (
 
 var (
 	today = time.Date(2026, 12, 2, 0, 0, 0, 0, time.UTC)
-	opt   = Options{BaseURL: "https://www.example.org/", Site: "BCS", Reserved: []string{"main-content"}, Today: today}
+	opt   = Options{BaseURL: "https://www.example.org/", Site: "BCS", Reserved: []string{"main-content"}}
 )
 
 func area(t testing.TB, d *pack.Data, key string) pack.Area {

@@ -77,7 +77,7 @@ func (b *Builder) updatePacks(ctx context.Context) (*packState, map[string]*page
 	if err != nil {
 		return nil, nil, nil, nil, err
 	}
-	opt := packsite.Options{BaseURL: b.in.settings.BaseURL, Site: b.in.settings.Organisation.Name, Reserved: reservedIDs, Today: b.opt.Now}
+	opt := packsite.Options{BaseURL: b.in.settings.BaseURL, Site: b.in.settings.Organisation.Name, Reserved: reservedIDs}
 	st := &packState{data: data, areas: areas, built: map[string]*packsite.Pack{}}
 	out := make([]*packsite.Pack, len(areas))
 	rebuilt := make([]bool, len(areas))
@@ -105,7 +105,7 @@ func (b *Builder) updatePacks(ctx context.Context) (*packState, map[string]*page
 	for i, p := range out {
 		a := areas[i]
 		st.built[a.Key()] = p
-		reports = append(reports, PackReport{Key: a.Key(), Name: a.Title(), Report: p.Report, Rebuilt: rebuilt[i]})
+		reports = append(reports, PackReport{Key: a.Key(), Name: a.Title(), Report: p.Report(b.opt.Now), Rebuilt: rebuilt[i]})
 		dir := strings.TrimPrefix(areaURL(a), "/")
 		files[dir+p.ZipName] = p.Zip
 		for _, d := range p.Docs {
@@ -355,7 +355,7 @@ func packView(p *packsite.Pack, current string, on time.Time) *PackView {
 	v := &PackView{
 		Key: a.Key(), Title: a.Title(), Short: a.ShortTitle(), ICB: a.ICB.Name, ICBCode: a.ICB.Code, ICBURL: icbURL(a.ICB.Code),
 		IsPlace: a.IsPlace(), Region: a.ICB.Region, Places: a.Places, URL: dir, Version: p.Version,
-		Alignment: pack.AlignmentText(p.ICBPack), Formulary: p.Formulary, Checks: p.Checks, Report: p.Report,
+		Alignment: pack.AlignmentText(p.ICBPack), Formulary: p.Formulary, Checks: p.Checks, Report: p.Report(on),
 		Download: FileLink{Name: p.ZipName, URL: dir + p.ZipName, Size: size(len(p.Zip)), SHA: p.ZipSHA},
 	}
 	for _, o := range a.Others {

@@ -110,7 +110,7 @@ func BuildPack(root fs.FS, key string, on time.Time) (*packsite.Pack, error) {
 	if err != nil {
 		return nil, err
 	}
-	opt := packsite.Options{BaseURL: in.settings.BaseURL, Site: in.settings.Organisation.Name, Reserved: reservedIDs, Today: on}
+	opt := packsite.Options{BaseURL: in.settings.BaseURL, Site: in.settings.Organisation.Name, Reserved: reservedIDs}
 	return packsite.Build(data, area, in.md, opt)
 }
 
