@@ -4,7 +4,12 @@
 // Heading 1-3, List Paragraph, Quote, Code, table style), numbered and
 // bulleted lists where every ordered list restarts at its own start number,
 // tables with a repeated header row, external hyperlinks, a header with the
-// document control line and a footer reading "Page X of Y".
+// organisation's logo and the document control line, a footer reading
+// "Uncontrolled when printed" and "Page X of Y", a document control table,
+// version history and sign-off table at the start, form fields as Word
+// content controls (text, date pickers and tick boxes), and Markdown
+// footnotes as numbered Word endnotes, a later citation of the same note
+// being a NOTEREF cross-reference to its number.
 //
 // The output is deterministic: the same AST and Meta give the same bytes
 // (fixed part order, fixed times from Meta.Date).
@@ -23,6 +28,7 @@ import (
 	"github.com/yuin/goldmark/util"
 
 	"github.com/bcs/publish/generator/internal/bundle"
+	"github.com/bcs/publish/generator/internal/markdown"
 )
 
 // Meta is what the document says about itself.
@@ -31,11 +37,19 @@ type Meta struct {
 	Subject  string
 	Author   string
 	Header   string      // the line at the top of every page
-	Control  [][2]string // the document control table at the start: label, value
+	Footer   string      // the line at the bottom of every page, before "Page X of Y"
+	Logo     []byte      // a PNG shown at the left of the header (nil: none)
+	LogoAlt  string      // the logo's text alternative
+	Control  [][2]string // the document control table at the start: label, value (empty: a text field named by the label)
+	History  [][3]string // version history: version, date, changes
+	SignOff  []string    // the roles that sign the document; each gets name, signature and date fields
 	Date     time.Time   // created and modified, in the file and its ZIP entries
 	BaseURL  string      // makes site-relative links absolute (a .docx has no site)
 	Keywords string
 }
+
+// LogoSize is the logo's height and width in the header, in EMU (1.2 cm).
+const LogoSize = 432000
 
 // Write renders doc (parsed from src) as a .docx file.
 func Write(src []byte, doc ast.Node, m Meta) ([]byte, error) {
@@ -44,6 +58,8 @@ func Write(src []byte, doc ast.Node, m Meta) ([]byte, error) {
 	title.text(m.Title, format{})
 	w.flush(title)
 	w.controlTable(m.Control)
+	w.history(m.History)
+	w.signOff(m.SignOff)
 	if err := w.blocks(doc, 0); err != nil {
 		return nil, err
 	}
@@ -54,11 +70,17 @@ func Write(src []byte, doc ast.Node, m Meta) ([]byte, error) {
 		{Name: "docProps/core.xml", Data: w.core(m)},
 		{Name: "word/_rels/document.xml.rels", Data: w.rels()},
 		{Name: "word/document.xml", Data: w.document()},
-		{Name: "word/footer1.xml", Data: []byte(footerXML)},
-		{Name: "word/header1.xml", Data: headerXML(m.Header)},
+		{Name: "word/endnotes.xml", Data: w.endnotesXML()},
+		{Name: "word/footer1.xml", Data: footerXML(m.Footer)},
+		{Name: "word/header1.xml", Data: headerXML(m.Header, m.Logo != nil, m.LogoAlt)},
 		{Name: "word/numbering.xml", Data: w.numbering()},
 		{Name: "word/settings.xml", Data: []byte(settingsXML)},
 		{Name: "word/styles.xml", Data: []byte(stylesXML)},
+	}
+	if m.Logo != nil {
+		files = append(files,
+			bundle.File{Name: "word/_rels/header1.xml.rels", Data: []byte(headerRels)},
+			bundle.File{Name: "word/media/logo.png", Data: m.Logo})
 	}
 	return bundle.Zip(files, m.Date)
 }
@@ -70,6 +92,10 @@ type writer struct {
 	body  bytes.Buffer
 	links []string // hyperlink targets; relationship ids rIdL1...
 	lists []list   // numbering instances, one per list
+
+	fields   int          // content controls written, for their ids
+	noted    map[int]bool // endnotes already referred to, by footnote index
+	endnotes bytes.Buffer // the w:endnote elements
 }
 
 // list is one numbering instance.
@@ -79,8 +105,10 @@ type list struct {
 }
 
 const (
-	nsW = `xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"`
-	nsR = `xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"`
+	nsW   = `xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"`
+	nsR   = `xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"`
+	nsW14 = `xmlns:w14="http://schemas.microsoft.com/office/word/2010/wordml"`
+	nsMC  = `xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006"`
 )
 
 func esc(s string) string {
@@ -181,7 +209,11 @@ func (w *writer) controlTable(rows [][2]string) {
 			width := []int{2400, 6626}[i]
 			fmt.Fprintf(&w.body, `<w:tc><w:tcPr><w:tcW w:w="%d" w:type="dxa"/></w:tcPr>`, width)
 			p := &para{style: "TableText"}
-			p.text(c, format{bold: i == 0})
+			if i == 1 && c == "" {
+				w.field(p, markdown.FieldText, r[0])
+			} else {
+				p.text(c, format{bold: i == 0})
+			}
 			w.flush(p)
 			w.body.WriteString("</w:tc>")
 		}
@@ -189,6 +221,126 @@ func (w *writer) controlTable(rows [][2]string) {
 	}
 	w.body.WriteString("</w:tbl>")
 	w.flush(&para{}) // Word needs a paragraph between two tables; it also spaces them
+}
+
+// history writes the version history table.
+func (w *writer) history(rows [][3]string) {
+	if len(rows) == 0 {
+		return
+	}
+	h := &para{style: "Heading1"}
+	h.text("Version history", format{})
+	w.flush(h)
+	cells := [][]cell{{{text: "Version"}, {text: "Date"}, {text: "Changes"}}}
+	for _, r := range rows {
+		cells = append(cells, []cell{{text: r[0]}, {text: r[1]}, {text: r[2]}})
+	}
+	w.simpleTable([]int{1400, 1900, 5726}, cells)
+}
+
+// signOff writes the approval table: one row per role, with fields for the
+// name and the date and room for a signature.
+func (w *writer) signOff(roles []string) {
+	if len(roles) == 0 {
+		return
+	}
+	h := &para{style: "Heading1"}
+	h.text("Approval for use at the practice", format{})
+	w.flush(h)
+	p := &para{}
+	p.text("This document comes into use at the practice when everyone below has signed it. Sign again at every review.", format{})
+	w.flush(p)
+	cells := [][]cell{{{text: "Role"}, {text: "Name"}, {text: "Signature"}, {text: "Date"}}}
+	for _, r := range roles {
+		cells = append(cells, []cell{{text: r}, {field: markdown.FieldText, label: "Name: " + r}, {}, {field: markdown.FieldDate, label: "Date signed: " + r}})
+	}
+	w.simpleTable([]int{2600, 2600, 2000, 1826}, cells)
+}
+
+// cell is one cell of a table the writer makes itself: text, or a field.
+type cell struct {
+	text  string
+	field markdown.FieldKind
+	label string
+}
+
+// simpleTable writes a table with a repeated header row.
+func (w *writer) simpleTable(widths []int, rows [][]cell) {
+	w.body.WriteString(`<w:tbl><w:tblPr><w:tblStyle w:val="PackTable"/><w:tblW w:w="5000" w:type="pct"/><w:tblLook w:val="04A0" w:firstRow="1" w:lastRow="0" w:firstColumn="0" w:lastColumn="0" w:noHBand="0" w:noVBand="1"/></w:tblPr><w:tblGrid>`)
+	for _, wd := range widths {
+		fmt.Fprintf(&w.body, `<w:gridCol w:w="%d"/>`, wd)
+	}
+	w.body.WriteString("</w:tblGrid>")
+	for i, r := range rows {
+		w.body.WriteString("<w:tr>")
+		if i == 0 {
+			w.body.WriteString(`<w:trPr><w:cantSplit/><w:tblHeader/></w:trPr>`)
+		} else {
+			w.body.WriteString(`<w:trPr><w:cantSplit/><w:trHeight w:val="567"/></w:trPr>`)
+		}
+		for j, c := range r {
+			fmt.Fprintf(&w.body, `<w:tc><w:tcPr><w:tcW w:w="%d" w:type="dxa"/></w:tcPr>`, widths[j])
+			p := &para{style: "TableText"}
+			if c.field != "" {
+				w.field(p, c.field, c.label)
+			} else {
+				p.text(c.text, format{bold: i == 0})
+			}
+			w.flush(p)
+			w.body.WriteString("</w:tc>")
+		}
+		w.body.WriteString("</w:tr>")
+	}
+	w.body.WriteString("</w:tbl>")
+	w.flush(&para{})
+}
+
+// Placeholder texts of empty fields, as Word writes them.
+const (
+	TextPlaceholder = "Click or tap here to enter text."
+	DatePlaceholder = "Click or tap to enter a date."
+)
+
+// field writes a content control into p: a plain text box (one line or
+// several), a date picker (dd/mm/yyyy) or a tick box.
+func (w *writer) field(p *para, kind markdown.FieldKind, label string) {
+	w.fields++
+	id := w.fields
+	var pr, content string
+	switch kind {
+	case markdown.FieldCheck:
+		pr = `<w14:checkbox><w14:checked w14:val="0"/><w14:checkedState w14:val="2612" w14:font="Segoe UI Symbol"/><w14:uncheckedState w14:val="2610" w14:font="Segoe UI Symbol"/></w14:checkbox>`
+		content = `<w:r><w:rPr><w:rFonts w:ascii="Segoe UI Symbol" w:hAnsi="Segoe UI Symbol" w:eastAsia="Segoe UI Symbol" w:cs="Segoe UI Symbol"/></w:rPr><w:t>` + "\u2610" + `</w:t></w:r>`
+	case markdown.FieldDate:
+		pr = `<w:showingPlcHdr/><w:date><w:dateFormat w:val="dd/MM/yyyy"/><w:lid w:val="en-GB"/><w:storeMappedDataAs w:val="dateTime"/><w:calendar w:val="gregorian"/></w:date>`
+		content = `<w:r><w:rPr><w:rStyle w:val="PlaceholderText"/></w:rPr><w:t>` + DatePlaceholder + `</w:t></w:r>`
+	case markdown.FieldNotes:
+		pr = `<w:showingPlcHdr/><w:text w:multiLine="1"/>`
+		content = `<w:r><w:rPr><w:rStyle w:val="PlaceholderText"/></w:rPr><w:t>` + TextPlaceholder + `</w:t></w:r>`
+	default:
+		pr = `<w:showingPlcHdr/><w:text/>`
+		content = `<w:r><w:rPr><w:rStyle w:val="PlaceholderText"/></w:rPr><w:t>` + TextPlaceholder + `</w:t></w:r>`
+	}
+	p.raw(fmt.Sprintf(`<w:sdt><w:sdtPr><w:alias w:val="%s"/><w:tag w:val="%s"/><w:id w:val="%d"/>%s</w:sdtPr><w:sdtContent>%s</w:sdtContent></w:sdt>`,
+		esc(label), esc(tag(label)), id, pr, content))
+}
+
+// tag is a field's machine name: its label in lower case with hyphens.
+func tag(label string) string {
+	var b strings.Builder
+	dash := false
+	for _, r := range strings.ToLower(label) {
+		if r >= 'a' && r <= 'z' || r >= '0' && r <= '9' {
+			if dash && b.Len() > 0 {
+				b.WriteByte('-')
+			}
+			b.WriteRune(r)
+			dash = false
+		} else {
+			dash = true
+		}
+	}
+	return b.String()
 }
 
 // blocks writes the block children of n; depth is the list nesting level.
@@ -271,6 +423,8 @@ func (w *writer) block(n ast.Node, depth int, item *para) error {
 		w.flush(&para{style: "Rule"})
 	case *extast.Table:
 		w.table(n)
+	case *extast.FootnoteList:
+		return w.endnoteList(n)
 	case *ast.HTMLBlock:
 		return fmt.Errorf("docx: raw HTML is not allowed in documents")
 	default:
@@ -322,6 +476,64 @@ func (w *writer) table(t *extast.Table) {
 	}
 	w.body.WriteString("</w:tbl>")
 	w.flush(&para{})
+}
+
+// noteRef writes a citation of endnote index: the endnote's reference mark
+// the first time, a NOTEREF field showing its number after that (a Word
+// endnote has one reference; a bookmark around it lets later citations
+// point at it).
+func (w *writer) noteRef(p *para, index int) {
+	if w.noted == nil {
+		w.noted = map[int]bool{}
+	}
+	mark := fmt.Sprintf("_RefNote%d", index)
+	if !w.noted[index] {
+		w.noted[index] = true
+		p.raw(fmt.Sprintf(`<w:bookmarkStart w:id="%d" w:name="%s"/><w:r><w:rPr><w:rStyle w:val="EndnoteReference"/></w:rPr><w:endnoteReference w:id="%d"/></w:r><w:bookmarkEnd w:id="%d"/>`, index, mark, index, index))
+		return
+	}
+	p.raw(fmt.Sprintf(`<w:fldSimple w:instr=" NOTEREF %s \f \h "><w:r><w:rPr><w:rStyle w:val="EndnoteReference"/></w:rPr><w:t>%d</w:t></w:r></w:fldSimple>`, mark, index))
+}
+
+// endnoteList writes the Markdown footnote definitions as Word endnotes.
+func (w *writer) endnoteList(n *extast.FootnoteList) error {
+	body := w.body
+	defer func() { w.body = body }()
+	for c := n.FirstChild(); c != nil; c = c.NextSibling() {
+		fn, ok := c.(*extast.Footnote)
+		if !ok {
+			continue
+		}
+		w.body = bytes.Buffer{}
+		first := true
+		for b := fn.FirstChild(); b != nil; b = b.NextSibling() {
+			p := &para{style: "EndnoteText"}
+			if first {
+				p.raw(`<w:r><w:rPr><w:rStyle w:val="EndnoteReference"/></w:rPr><w:endnoteRef/></w:r>`)
+				p.text(" ", format{})
+				first = false
+			}
+			if err := w.block(b, 0, p); err != nil {
+				return err
+			}
+		}
+		fmt.Fprintf(&w.endnotes, `<w:endnote w:id="%d">`, fn.Index)
+		w.endnotes.Write(w.body.Bytes())
+		w.endnotes.WriteString(`</w:endnote>`)
+	}
+	return nil
+}
+
+// endnotesXML is the endnotes part: Word's two separators, then the notes.
+func (w *writer) endnotesXML() []byte {
+	var b bytes.Buffer
+	b.WriteString(xml.Header)
+	fmt.Fprintf(&b, `<w:endnotes %s %s>`, nsW, nsR)
+	b.WriteString(`<w:endnote w:type="separator" w:id="-1"><w:p><w:pPr><w:spacing w:after="0" w:line="240" w:lineRule="auto"/></w:pPr><w:r><w:separator/></w:r></w:p></w:endnote>`)
+	b.WriteString(`<w:endnote w:type="continuationSeparator" w:id="0"><w:p><w:pPr><w:spacing w:after="0" w:line="240" w:lineRule="auto"/></w:pPr><w:r><w:continuationSeparator/></w:r></w:p></w:endnote>`)
+	b.Write(w.endnotes.Bytes())
+	b.WriteString(`</w:endnotes>`)
+	return b.Bytes()
 }
 
 // inlines writes the inline content of n into p.
@@ -377,6 +589,12 @@ func (w *writer) inlines(p *para, n ast.Node, f format) {
 			p.raw("</w:hyperlink>")
 		case *ast.Image:
 			w.inlines(p, c, f) // the alt text; images are not part of the packs
+		case *markdown.Field:
+			w.field(p, c.Of, c.FieldLabel())
+		case *extast.FootnoteLink:
+			w.noteRef(p, c.Index)
+		case *extast.FootnoteBacklink:
+			// the web page's way back to the citation; Word has its own
 		default:
 			w.inlines(p, c, f)
 		}
@@ -419,11 +637,11 @@ func (w *writer) link(url string) string {
 func (w *writer) document() []byte {
 	var b bytes.Buffer
 	b.WriteString(xml.Header)
-	fmt.Fprintf(&b, `<w:document %s %s><w:body>`, nsW, nsR)
+	fmt.Fprintf(&b, `<w:document %s %s %s %s mc:Ignorable="w14"><w:body>`, nsW, nsR, nsW14, nsMC)
 	b.Write(w.body.Bytes())
 	// A4, 2.54 cm margins, header and footer 1.25 cm from the edge.
 	b.WriteString(`<w:sectPr><w:headerReference w:type="default" r:id="rIdHeader"/><w:footerReference w:type="default" r:id="rIdFooter"/>` +
-		`<w:pgSz w:w="11906" w:h="16838"/><w:pgMar w:top="1440" w:right="1440" w:bottom="1440" w:left="1440" w:header="708" w:footer="708" w:gutter="0"/></w:sectPr>`)
+		`<w:endnotePr><w:numFmt w:val="decimal"/></w:endnotePr><w:pgSz w:w="11906" w:h="16838"/><w:pgMar w:top="1440" w:right="1440" w:bottom="1440" w:left="1440" w:header="708" w:footer="708" w:gutter="0"/></w:sectPr>`)
 	b.WriteString(`</w:body></w:document>`)
 	return b.Bytes()
 }
@@ -433,7 +651,7 @@ func (w *writer) rels() []byte {
 	b.WriteString(xml.Header)
 	b.WriteString(`<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">`)
 	const t = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/"
-	for _, r := range [][2]string{{"rIdStyles", "styles.xml"}, {"rIdNumbering", "numbering.xml"}, {"rIdSettings", "settings.xml"}, {"rIdHeader", "header1.xml"}, {"rIdFooter", "footer1.xml"}} {
+	for _, r := range [][2]string{{"rIdStyles", "styles.xml"}, {"rIdNumbering", "numbering.xml"}, {"rIdSettings", "settings.xml"}, {"rIdHeader", "header1.xml"}, {"rIdFooter", "footer1.xml"}, {"rIdEndnotes", "endnotes.xml"}} {
 		kind := strings.TrimSuffix(strings.TrimSuffix(r[1], ".xml"), "1")
 		fmt.Fprintf(&b, `<Relationship Id="%s" Type="%s%s" Target="%s"/>`, r[0], t, kind, r[1])
 	}
@@ -485,6 +703,34 @@ func (w *writer) core(m Meta) []byte {
 		`<dc:language>en-GB</dc:language></cp:coreProperties>`)
 }
 
-func headerXML(text string) []byte {
-	return []byte(xml.Header + `<w:hdr ` + nsW + ` ` + nsR + `><w:p><w:pPr><w:pStyle w:val="Header"/></w:pPr><w:r><w:t xml:space="preserve">` + esc(text) + `</w:t></w:r></w:p></w:hdr>`)
+// headerXML is the page header: the logo (when there is one), then the
+// document's line.
+func headerXML(text string, logo bool, alt string) []byte {
+	var b strings.Builder
+	b.WriteString(xml.Header + `<w:hdr ` + nsW + ` ` + nsR + ` ` + nsWP + ` ` + nsA + ` ` + nsPic + `><w:p><w:pPr><w:pStyle w:val="Header"/><w:tabs><w:tab w:val="left" w:pos="1000"/></w:tabs></w:pPr>`)
+	if logo {
+		fmt.Fprintf(&b, `<w:r><w:drawing><wp:inline distT="0" distB="0" distL="0" distR="0"><wp:extent cx="%d" cy="%d"/><wp:docPr id="1" name="Logo" descr="%s"/>`+
+			`<wp:cNvGraphicFramePr><a:graphicFrameLocks noChangeAspect="1"/></wp:cNvGraphicFramePr><a:graphic><a:graphicData uri="http://schemas.openxmlformats.org/drawingml/2006/picture">`+
+			`<pic:pic><pic:nvPicPr><pic:cNvPr id="0" name="logo.png" descr="%s"/><pic:cNvPicPr/></pic:nvPicPr><pic:blipFill><a:blip r:embed="rIdLogo"/><a:stretch><a:fillRect/></a:stretch></pic:blipFill>`+
+			`<pic:spPr><a:xfrm><a:off x="0" y="0"/><a:ext cx="%d" cy="%d"/></a:xfrm><a:prstGeom prst="rect"><a:avLst/></a:prstGeom></pic:spPr></pic:pic></a:graphicData></a:graphic></wp:inline></w:drawing></w:r><w:r><w:tab/></w:r>`,
+			LogoSize, LogoSize, esc(alt), esc(alt), LogoSize, LogoSize)
+	}
+	b.WriteString(`<w:r><w:t xml:space="preserve">` + esc(text) + `</w:t></w:r></w:p></w:hdr>`)
+	return []byte(b.String())
+}
+
+// footerXML is the page footer: the document's line at the left, "Page X
+// of Y" (the PAGE and NUMPAGES fields) at the right.
+func footerXML(text string) []byte {
+	var b strings.Builder
+	b.WriteString(xml.Header + `<w:ftr ` + nsW + `><w:p><w:pPr><w:pStyle w:val="Footer"/><w:tabs><w:tab w:val="right" w:pos="9026"/></w:tabs></w:pPr>`)
+	if text != "" {
+		b.WriteString(`<w:r><w:t xml:space="preserve">` + esc(text) + `</w:t></w:r>`)
+	}
+	b.WriteString(`<w:r><w:tab/><w:t xml:space="preserve">Page </w:t></w:r>` +
+		`<w:fldSimple w:instr=" PAGE \* MERGEFORMAT "><w:r><w:t>1</w:t></w:r></w:fldSimple>` +
+		`<w:r><w:t xml:space="preserve"> of </w:t></w:r>` +
+		`<w:fldSimple w:instr=" NUMPAGES \* MERGEFORMAT "><w:r><w:t>1</w:t></w:r></w:fldSimple>` +
+		`</w:p></w:ftr>`)
+	return []byte(b.String())
 }

@@ -46,6 +46,17 @@ Between the lists.
 ---
 
 ### Subheading
+
+Lithium levels every 3 months.[^sps] Amiodarone is different.[^nice] Again lithium.[^sps]
+
+Patient name: [[text: Patient name]] Date: [[date: Date of review]]
+
+- [[check: Lying and standing BP]] Lying and standing blood pressure
+
+[[notes: What matters to the patient]]
+
+[^sps]: Specialist Pharmacy Service. *Lithium monitoring*. <https://www.sps.nhs.uk/monitorings/lithium-monitoring/>
+[^nice]: NICE. A second note.
 `
 
 func render(t *testing.T) []byte {
@@ -58,7 +69,11 @@ func render(t *testing.T) []byte {
 	}
 	data, err := Write(src.Text, tree, Meta{
 		Title: "Sample SOP", Subject: "A test", Author: "BCS", Header: "Sample SOP | NHS Test ICB | Version 1.0.0",
-		Control: [][2]string{{"Title", "Sample SOP"}, {"Version", "1.0.0"}},
+		Footer: "Uncontrolled when printed",
+		Logo:   []byte("\x89PNG\r\n\x1a\n not a real image"), LogoAlt: "BCS",
+		Control: [][2]string{{"Title", "Sample SOP"}, {"Version", "1.0.0"}, {"Practice", ""}},
+		History: [][3]string{{"1.0.0", "26 November 2026", "First release."}},
+		SignOff: []string{"GP partner", "Practice manager"},
 		Date:    time.Date(2026, 11, 26, 0, 0, 0, 0, time.UTC), BaseURL: "https://www.example.org/",
 	})
 	if err != nil {
@@ -129,7 +144,7 @@ func normalise(t *testing.T, data []byte) []byte {
 
 func TestGolden(t *testing.T) {
 	p := parts(t, render(t))
-	for _, name := range []string{"word/document.xml", "word/numbering.xml", "word/_rels/document.xml.rels", "word/header1.xml", "word/footer1.xml", "docProps/core.xml", "[Content_Types].xml"} {
+	for _, name := range []string{"word/document.xml", "word/numbering.xml", "word/_rels/document.xml.rels", "word/header1.xml", "word/_rels/header1.xml.rels", "word/footer1.xml", "word/endnotes.xml", "word/settings.xml", "docProps/core.xml", "[Content_Types].xml"} {
 		got := normalise(t, p[name])
 		golden := filepath.Join("testdata", strings.NewReplacer("/", "_", "[", "", "]", "").Replace(name)+".golden")
 		if *update {
@@ -184,5 +199,62 @@ func TestStructure(t *testing.T) {
 	}
 	if f := string(p["word/footer1.xml"]); !strings.Contains(f, `w:instr=" PAGE \* MERGEFORMAT "`) || !strings.Contains(f, `w:instr=" NUMPAGES \* MERGEFORMAT "`) {
 		t.Error("the footer has no Page X of Y fields")
+	}
+}
+
+// TestFieldsAndNotes checks the parts a form and its references rest on:
+// each field is a content control of its kind, each footnote an endnote
+// cited once by its mark and after that by a NOTEREF to the same number.
+func TestFieldsAndNotes(t *testing.T) {
+	p := parts(t, render(t))
+	doc := string(p["word/document.xml"])
+	for _, want := range []string{
+		`<w:alias w:val="Patient name"/><w:tag w:val="patient-name"/>`, `<w:text/>`,
+		`<w:alias w:val="Date of review"/>`, `<w:dateFormat w:val="dd/MM/yyyy"/>`,
+		`<w:alias w:val="Lying and standing BP"/>`, `<w14:checkbox>`,
+		`<w:alias w:val="What matters to the patient"/>`, `<w:text w:multiLine="1"/>`,
+		`<w:alias w:val="Practice"/>`, // the empty control-table value
+		`<w:alias w:val="Name: GP partner"/>`, `<w:alias w:val="Date signed: Practice manager"/>`,
+		`Version history`, `First release.`, `Approval for use at the practice`,
+		`<w:endnoteReference w:id="1"/>`, `<w:endnoteReference w:id="2"/>`,
+		`<w:bookmarkStart w:id="1" w:name="_RefNote1"/>`, `w:instr=" NOTEREF _RefNote1 \f \h "`,
+	} {
+		if !strings.Contains(doc, want) {
+			t.Errorf("document.xml lacks %s", want)
+		}
+	}
+	if n := strings.Count(doc, `<w:endnoteReference w:id="1"/>`); n != 1 {
+		t.Errorf("endnote 1 has %d reference marks, want 1 (later citations are NOTEREF fields)", n)
+	}
+	if strings.Contains(doc, "\u21a9") || strings.Contains(doc, "[[") {
+		t.Error("document.xml carries a web page's backlink or an unread field")
+	}
+	notes := string(p["word/endnotes.xml"])
+	for _, want := range []string{`<w:endnote w:id="1"><w:p><w:pPr><w:pStyle w:val="EndnoteText"/>`, `<w:endnoteRef/>`, "Lithium monitoring", `<w:endnote w:id="2">`, "A second note."} {
+		if !strings.Contains(notes, want) {
+			t.Errorf("endnotes.xml lacks %s", want)
+		}
+	}
+	if !strings.Contains(string(p["word/header1.xml"]), `<a:blip r:embed="rIdLogo"/>`) || string(p["word/media/logo.png"][:4]) != "\x89PNG" {
+		t.Error("the header has no logo")
+	}
+	if f := string(p["word/footer1.xml"]); !strings.Contains(f, "Uncontrolled when printed") {
+		t.Error("the footer does not say the printed copy is uncontrolled")
+	}
+}
+
+// TestBadField: a field of an unknown kind, without a label or not closed
+// is an error at its line and column.
+func TestBadField(t *testing.T) {
+	md := markdown.New()
+	for src, want := range map[string]string{
+		"Intro\n\nName [[text]]\n": "bad.md:3:6: a text field needs a label",
+		"[[notes:  ]]\n":           "bad.md:1:1: a notes field needs a label",
+		"See [[date: Day\n":        "bad.md:1:5: a form field started with [[date is not closed",
+	} {
+		_, err := md.Parse(markdown.Source{File: "bad.md", Line: 1, Col: 1, Text: []byte(src)})
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("%q: err = %v, want %s", src, err, want)
+		}
 	}
 }

@@ -45,7 +45,7 @@ func NewCache() *Cache {
 
 // cacheHeader names the file format, how blocks are formatted and the
 // chroma version: any change to them makes old entries unusable.
-var cacheHeader = fmt.Sprintf("bcs markdown cache 2; classes, tab width 4; chroma %s; goldmark %s\n",
+var cacheHeader = fmt.Sprintf("bcs markdown cache 3; classes, tab width 4; chroma %s; goldmark %s\n",
 	moduleVersion("github.com/alecthomas/chroma/v2"), moduleVersion("github.com/yuin/goldmark"))
 
 // moduleVersion is the version of a module built into the program (with

@@ -100,7 +100,7 @@ func TestCacheAcrossBuilds(t *testing.T) {
 	if _, err := LoadCache(file); err == nil || !strings.Contains(err.Error(), file) {
 		t.Errorf("a truncated cache: err = %v", err)
 	}
-	if err := os.WriteFile(file, []byte(strings.Replace(string(first), "cache 2;", "cache 0;", 1)), 0o644); err != nil {
+	if err := os.WriteFile(file, []byte(strings.Replace(string(first), cacheHeader, "bcs markdown cache 0;\n", 1)), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	if c, err := LoadCache(file); err != nil || len(c.entries) != 0 {

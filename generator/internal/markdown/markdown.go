@@ -1,7 +1,8 @@
 // Package markdown is the one configured Markdown converter of the project:
 // goldmark with CommonMark, GFM tables, strikethrough and autolinks,
 // footnotes, typographic punctuation and heading ids, plus fenced code blocks
-// highlighted by chroma as CSS classes. GFM task lists and the {#id}
+// highlighted by chroma as CSS classes, and the form fields of pack
+// documents (field.go). GFM task lists and the {#id}
 // attribute syntax are left out: the first renders unlabelled form controls,
 // the second would let content set arbitrary attributes.
 //
@@ -54,9 +55,15 @@ func NewCached(cache *Cache) *Converter {
 			extension.Footnote,
 			extension.Typographer,
 		),
-		goldmark.WithParserOptions(parser.WithAutoHeadingID()),
+		goldmark.WithParserOptions(
+			parser.WithAutoHeadingID(),
+			parser.WithInlineParsers(util.Prioritized(fieldParser{}, 150)),
+		),
 		goldmark.WithRendererOptions(
-			renderer.WithNodeRenderers(util.Prioritized(codeRenderer{cache: cache}, 100)),
+			renderer.WithNodeRenderers(
+				util.Prioritized(codeRenderer{cache: cache}, 100),
+				util.Prioritized(fieldRenderer{}, 100),
+			),
 		),
 	)
 	return &Converter{md: md, cache: cache}
@@ -350,6 +357,10 @@ func refuseUnsafe(doc ast.Node, src Source) diag.List {
 			checkURL(n.Destination)
 		case *ast.AutoLink:
 			checkURL(n.URL(src.Text))
+		case *Field:
+			if n.Bad != "" {
+				errs = append(errs, diag.Errorf(src.pos(n.At), "%s", n.Bad))
+			}
 		}
 		return ast.WalkContinue, nil
 	})
