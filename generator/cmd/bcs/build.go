@@ -1,10 +1,13 @@
 package main
 
 import (
+	"bytes"
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
+	"io/fs"
 	"maps"
 	"os"
 	"path/filepath"
@@ -57,7 +60,7 @@ func cmdBuild(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return err
 	}
-	opt := site.Options{Drafts: *drafts, Future: *future, Now: start}
+	opt := site.Options{Drafts: *drafts, Future: *future, Now: start, Release: true}
 	project := os.DirFS(*root)
 	var c *buildCache
 	if !*noCache {
@@ -99,6 +102,16 @@ func cmdBuild(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	fmt.Fprintf(stdout, "built %d pages, wrote %d files to %s in %s\n", len(s.Pages), n, *out, time.Since(start).Round(time.Millisecond))
 	printPackReport(stdout, s.Packs)
+	for _, d := range s.Reviews {
+		when := fmt.Sprintf("in %d days", d.Days)
+		switch d.Days {
+		case 0:
+			when = "today"
+		case 1:
+			when = "tomorrow"
+		}
+		fmt.Fprintf(stdout, "review due %s: %q, next review %s (%s)\n", when, d.What, d.Next.Format("2 January 2006"), d.At)
+	}
 	if *external {
 		for _, e := range s.External {
 			fmt.Fprintf(stdout, "external %s  (%d page(s): %s)\n", e.URL, len(e.Pages), strings.Join(e.Pages[:min(3, len(e.Pages))], ", "))
@@ -214,4 +227,61 @@ func writeHeapProfile(name string, stderr io.Writer) {
 	if err != nil {
 		fmt.Fprintf(stderr, "bcs: memory profile: %v\n", err)
 	}
+}
+
+// cmdClinicalReview rewrites the clinical review record from the pack data
+// and says whether a reviewer has signed the content as it now is.
+func cmdClinicalReview(args []string, stdout, stderr io.Writer) error {
+	fl := flag.NewFlagSet("clinical-review", flag.ContinueOnError)
+	fl.SetOutput(stderr)
+	root := fl.String("root", ".", "project directory")
+	if err := parseFlags(fl, args, stderr); err != nil {
+		return err
+	}
+	data, err := site.LoadPackData(os.DirFS(*root))
+	if err != nil {
+		return err
+	}
+	name := filepath.Join(*root, filepath.FromSlash(pack.RecordFile))
+	old, err := os.ReadFile(name)
+	if err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return err
+	}
+	record := data.WriteRecord(old)
+	if !bytes.Equal(old, record) {
+		if err := writeFileAtomic(name, record); err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "wrote %s\n", pack.RecordFile)
+	} else {
+		fmt.Fprintf(stdout, "%s is up to date\n", pack.RecordFile)
+	}
+	if data.SignedFor(record) {
+		fmt.Fprintf(stdout, "signed: a reviewer has signed for fingerprint %s\n", data.Fingerprint())
+	} else {
+		fmt.Fprintf(stdout, "not signed: no reviewer has signed for fingerprint %s yet; a named reviewer adds a row under %q\n", data.Fingerprint(), pack.SignOffHeading)
+	}
+	return nil
+}
+
+// writeFileAtomic replaces name with data, so that a crash leaves the old
+// file or the new one, never half of one.
+func writeFileAtomic(name string, data []byte) error {
+	f, err := os.CreateTemp(filepath.Dir(name), "."+filepath.Base(name)+".new-*")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(f.Name()) // a no-op once renamed
+	if _, err := f.Write(data); err != nil {
+		f.Close()
+		return err
+	}
+	if err := f.Sync(); err != nil {
+		f.Close()
+		return err
+	}
+	if err := f.Close(); err != nil {
+		return err
+	}
+	return os.Rename(f.Name(), name)
 }

@@ -33,6 +33,7 @@ commands:
   serve        preview the site with live reload on http://127.0.0.1:1313 (drafts included)
   receive      serve the endpoint the site's forms post to, storing submissions in SQLite
   submissions  staff tools: export submissions as CSV, purge old ones
+  clinical-review  rewrite packs/CLINICAL-REVIEW.md from the pack data, keeping its sign-off
 `
 
 func main() {
@@ -66,6 +67,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) (code int
 		err = cmdReceive(ctx, args[1:], stdout, stderr)
 	case "submissions":
 		err = cmdSubmissions(ctx, args[1:], stdout, stderr)
+	case "clinical-review":
+		err = cmdClinicalReview(args[1:], stdout, stderr)
 	case "help", "-h", "-help", "--help":
 		fmt.Fprint(stdout, usage)
 		return 0

@@ -22,6 +22,20 @@ type Site struct {
 	Organisation   Organisation `yaml:"organisation"`
 	Contact        Contact      `yaml:"contact"`
 	Menus          Menus        `yaml:"menus"`
+	// ClinicalSections are the folders under content/ whose pages make
+	// clinical statements: each needs last_reviewed and next_review.
+	ClinicalSections []string `yaml:"clinical_sections"`
+}
+
+// Clinical reports whether the page at rel (its path under content/) is in
+// a clinical section.
+func (s *Site) Clinical(rel string) bool {
+	for _, c := range s.ClinicalSections {
+		if strings.HasPrefix(rel, strings.Trim(c, "/")+"/") {
+			return true
+		}
+	}
+	return false
 }
 
 // Organisation describes the company, for the footer and JSON-LD.
@@ -86,6 +100,11 @@ func Parse(name string, src []byte) (*Site, error) {
 			p := "$.menus." + menu + "[" + strconv.Itoa(i) + "]"
 			need(p+".name", it.Name, "menu item name")
 			need(p+".url", it.URL, "menu item url")
+		}
+	}
+	for i, c := range s.ClinicalSections {
+		if c = strings.Trim(c, "/"); c == "" || strings.Contains(c, "..") || strings.HasPrefix(c, ".") {
+			errs = append(errs, diag.Errorf(doc.Pos("$.clinical_sections["+strconv.Itoa(i)+"]"), "a clinical section is a folder under content/, such as medicines-optimisation"))
 		}
 	}
 	if len(errs) > 0 {

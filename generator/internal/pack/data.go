@@ -6,7 +6,9 @@
 package pack
 
 import (
+	"bytes"
 	"fmt"
+	"image/png"
 	"io/fs"
 	"path"
 	"regexp"
@@ -19,6 +21,7 @@ import (
 	"github.com/bcs/publish/generator/internal/diag"
 	"github.com/bcs/publish/generator/internal/icb"
 	"github.com/bcs/publish/generator/internal/indicator"
+	"github.com/bcs/publish/generator/internal/review"
 	"github.com/bcs/publish/generator/internal/yamldoc"
 )
 
@@ -43,6 +46,11 @@ type Document struct {
 	ListedAs string `yaml:"listed_as"` // the line on the practice-level page's resources list
 	Summary  string `yaml:"summary"`
 
+	LastReviewed string   `yaml:"last_reviewed"` // the day its clinical content was last reviewed
+	NextReview   string   `yaml:"next_review"`   // the day its next review is due: the build fails after it
+	SignOff      []string `yaml:"sign_off"`      // the roles at the practice who sign it before use
+
+	Review review.Dates
 	File   string // packs/documents/<id>.md
 	Source []byte // its Markdown with placeholders
 	Number int    // 1-based position in the pack
@@ -56,6 +64,10 @@ type Workbook struct {
 	ListedAs string `yaml:"listed_as"`
 	Summary  string `yaml:"summary"`
 
+	LastReviewed string `yaml:"last_reviewed"`
+	NextReview   string `yaml:"next_review"`
+
+	Review review.Dates
 	Number int // 1-based position in the pack, after the documents
 }
 
@@ -77,17 +89,16 @@ type Change struct {
 
 // Manifest is packs/pack.yaml.
 type Manifest struct {
-	Version      string     `yaml:"version"`
-	Released     string     `yaml:"released"`
-	ReviewMonths int        `yaml:"review_months"`
-	Owner        string     `yaml:"owner"`
-	Approver     string     `yaml:"approver"`
-	Documents    []Document `yaml:"documents"`
-	Workbooks    []Workbook `yaml:"workbooks"`
-	Changelog    []Change   `yaml:"changelog"`
+	Version   string     `yaml:"version"`
+	Released  string     `yaml:"released"`
+	Owner     string     `yaml:"owner"`
+	Approver  string     `yaml:"approver"`
+	Logo      string     `yaml:"logo"` // a PNG under packs/, shown in every document's header
+	Documents []Document `yaml:"documents"`
+	Workbooks []Workbook `yaml:"workbooks"`
+	Changelog []Change   `yaml:"changelog"`
 
 	ReleasedAt time.Time // Released, parsed
-	ReviewAt   time.Time // ReleasedAt + ReviewMonths
 }
 
 // Drug is one row of the monitoring requirements (national defaults).
@@ -101,6 +112,8 @@ type Drug struct {
 	Source   string
 	Verified bool   // the row was read at Source; a row that was not is shown only as "check before use"
 	Research string // how the row was checked, and doubts: never published
+
+	SourceAt diag.Pos // where the source cell is, for errors
 }
 
 // MonitoringColumns is the header of packs/monitoring.csv.
@@ -116,6 +129,8 @@ type Data struct {
 	Files    []*Alignment // the areas' formulary files, by file name
 
 	Indicators []indicator.Indicator // the dashboard's indicators, in file order
+	References []*Reference          // the sources documents cite (references.yaml)
+	Logo       []byte                // the PNG in every document's header (pack.yaml logo)
 
 	raw map[string][]byte // every file read, by path, for the per-ICB input hash
 }
@@ -162,6 +177,21 @@ func Load(root fs.FS, icbs *icb.Set) (*Data, error) {
 		add(err)
 		d.Codes = reg
 	}
+	if src := read(ReferencesFile); src != nil {
+		refs, err := parseReferences(ReferencesFile, src)
+		add(err)
+		d.References = refs
+	}
+	if d.Manifest != nil && d.Manifest.Logo != "" {
+		name := path.Join("packs", d.Manifest.Logo)
+		if src := read(name); src != nil {
+			if err := checkPNG(name, src); err != nil {
+				add(err)
+			} else {
+				d.Logo = src
+			}
+		}
+	}
 	if src := read(IndicatorsFile); src != nil {
 		set, err := indicator.Parse(IndicatorsFile, src)
 		add(err)
@@ -203,6 +233,7 @@ func Load(root fs.FS, icbs *icb.Set) (*Data, error) {
 	}
 	if len(errs) == 0 {
 		errs = append(errs, d.checkFiles()...)
+		errs = append(errs, d.checkReferences()...)
 	}
 	if err := errs.Err(); err != nil {
 		return nil, err
@@ -225,10 +256,9 @@ func parseManifest(root fs.FS, name string, src []byte, read func(string) []byte
 	if m.ReleasedAt, ok = parseDay(m.Released); !ok {
 		errs = append(errs, diag.Errorf(at("$.released"), "released %q must be a date, YYYY-MM-DD", m.Released))
 	}
-	if m.ReviewMonths < 1 || m.ReviewMonths > 60 {
-		errs = append(errs, diag.Errorf(at("$.review_months"), "review_months must be between 1 and 60"))
+	if m.Logo != "" && (!strings.HasSuffix(m.Logo, ".png") || strings.Contains(m.Logo, "/") || strings.HasPrefix(m.Logo, ".")) {
+		errs = append(errs, diag.Errorf(at("$.logo"), "logo %q must be the name of a PNG file in packs/, like logo.png", m.Logo))
 	}
-	m.ReviewAt = m.ReleasedAt.AddDate(0, m.ReviewMonths, 0)
 	if strings.TrimSpace(m.Owner) == "" || strings.TrimSpace(m.Approver) == "" {
 		errs = append(errs, diag.Errorf(at("$"), "owner and approver are required (they appear in every document's control table)"))
 	}
@@ -252,6 +282,20 @@ func parseManifest(root fs.FS, name string, src []byte, read func(string) []byte
 		if d.Title == "" || d.ListedAs == "" || d.Summary == "" {
 			errs = append(errs, diag.Errorf(at(p), "document %q needs title, listed_as and summary", d.ID))
 		}
+		if d.LastReviewed == "" && d.NextReview == "" {
+			errs = append(errs, diag.Errorf(at(p), "document %q needs last_reviewed and next_review: the day its clinical content was last reviewed and the day the next review is due", d.ID))
+		}
+		rv, rerrs := review.Parse(d.LastReviewed, d.NextReview, at(p+".last_reviewed"), at(p+".next_review"))
+		errs = append(errs, rerrs...)
+		d.Review = rv
+		if len(d.SignOff) == 0 {
+			errs = append(errs, diag.Errorf(at(p), "document %q needs sign_off: the roles at the practice who sign it before use", d.ID))
+		}
+		for j, r := range d.SignOff {
+			if strings.TrimSpace(r) == "" {
+				errs = append(errs, diag.Errorf(at(fmt.Sprintf("%s.sign_off[%d]", p, j)), "an empty role"))
+			}
+		}
 		d.File = path.Join(DocumentsDir, d.ID+".md")
 		if _, err := fs.Stat(root, d.File); err != nil {
 			errs = append(errs, diag.Errorf(at(p+".id"), "document %q: %s does not exist", d.ID, d.File))
@@ -274,7 +318,12 @@ func parseManifest(root fs.FS, name string, src []byte, read func(string) []byte
 			errs = append(errs, diag.Errorf(at(p+".id"), "%q is listed twice", w.ID))
 		case w.Title == "" || w.ListedAs == "" || w.Summary == "":
 			errs = append(errs, diag.Errorf(at(p), "workbook %q needs title, listed_as and summary", w.ID))
+		case w.LastReviewed == "" && w.NextReview == "":
+			errs = append(errs, diag.Errorf(at(p), "workbook %q needs last_reviewed and next_review", w.ID))
 		}
+		rv, rerrs := review.Parse(w.LastReviewed, w.NextReview, at(p+".last_reviewed"), at(p+".next_review"))
+		errs = append(errs, rerrs...)
+		w.Review = rv
 		seen[w.ID] = true
 	}
 	if len(m.Changelog) == 0 || m.Changelog[0].Version != m.Version {
@@ -295,13 +344,26 @@ func parseManifest(root fs.FS, name string, src []byte, read func(string) []byte
 	return &m, errs.Err()
 }
 
+// Reviews lists every document and workbook with its review dates, for
+// the review gate.
+func (m *Manifest) Reviews() []review.Item {
+	var items []review.Item
+	for _, d := range m.Documents {
+		items = append(items, review.Item{What: d.Title, Dates: d.Review})
+	}
+	for _, w := range m.Workbooks {
+		items = append(items, review.Item{What: w.Title, Dates: w.Review})
+	}
+	return items
+}
+
 func parseMonitoring(name string, src []byte) ([]Drug, error) {
 	rows, errs := csvtab.Read(name, src, MonitoringColumns)
 	var drugs []Drug
 	seen := map[string]bool{}
 	for _, row := range rows {
 		f := row.Fields
-		d := Drug{Name: f[0], Group: f[1], Class: f[2], Tests: f[3], Interval: f[4], Notes: f[5], Source: f[7], Research: f[8]}
+		d := Drug{Name: f[0], Group: f[1], Class: f[2], Tests: f[3], Interval: f[4], Notes: f[5], Source: f[7], Research: f[8], SourceAt: row.Pos(7)}
 		switch f[6] {
 		case "true":
 			d.Verified = true
@@ -352,6 +414,20 @@ func (d *Data) drug(name string) *Drug {
 		if d.Drugs[i].Name == name {
 			return &d.Drugs[i]
 		}
+	}
+	return nil
+}
+
+// checkPNG checks that src is a PNG image of a size a page header can show.
+func checkPNG(name string, src []byte) error {
+	cfg, err := png.DecodeConfig(bytes.NewReader(src))
+	switch {
+	case err != nil:
+		return diag.Errorf(diag.Pos{File: name}, "not a PNG image: %v", err)
+	case cfg.Width < 64 || cfg.Height < 64 || cfg.Width > 2048 || cfg.Height > 2048:
+		return diag.Errorf(diag.Pos{File: name}, "the logo is %dx%d pixels: use 64 to 2048 pixels a side, so it is sharp in print and the documents stay small", cfg.Width, cfg.Height)
+	case len(src) > 512<<10:
+		return diag.Errorf(diag.Pos{File: name}, "the logo is %d KB: keep it under 512 KB (every document carries a copy)", len(src)>>10)
 	}
 	return nil
 }

@@ -31,8 +31,9 @@ type mdICB struct{ Name, Code, Region string }
 
 // Expanded is a document filled in for one ICB.
 type Expanded struct {
-	Markdown []byte
-	Codes    []string // SNOMED CT ids the document cites, in order of first use
+	Markdown   []byte
+	Codes      []string // SNOMED CT ids the document cites, in order of first use
+	References []string // ids of the references it cites, in order of first use
 }
 
 // Expand fills doc's placeholders with the ICB's values. Errors name the
@@ -41,13 +42,16 @@ func (d *Data) Expand(doc *Document, p *ICBPack) (*Expanded, error) {
 	var errs diag.List
 	errs = append(errs, d.checkLiteralCodes(doc)...)
 	ex := &Expanded{}
-	cite := func(id string) (codes.Concept, error) {
+	code := func(id string) (codes.Concept, error) {
 		if msg := codes.CheckSCTID(id); msg != "" {
 			return codes.Concept{}, fmt.Errorf("SNOMED CT id %q: %s", id, msg)
 		}
 		c, ok := d.Codes.Concept(id)
 		if !ok {
 			return c, fmt.Errorf("SNOMED CT id %s is not in %s: add it there with its term and source", id, SNOMEDFile)
+		}
+		if !c.Verified {
+			return c, fmt.Errorf("SNOMED CT id %s is not from an NHS or OpenSAFELY code list in %s: a document cites only codes confirmed from one", id, SNOMEDFile)
 		}
 		for _, u := range ex.Codes {
 			if u == id {
@@ -59,7 +63,8 @@ func (d *Data) Expand(doc *Document, p *ICBPack) (*Expanded, error) {
 	}
 	used := map[string]bool{}
 	use := func(topic string) { used[topic] = true }
-	t, err := template.New(doc.File).Option("missingkey=error").Funcs(d.funcs(p, cite, use)).Parse(string(doc.Source))
+	refs := &citations{}
+	t, err := template.New(doc.File).Option("missingkey=error").Funcs(d.funcs(p, code, use, refs)).Parse(string(doc.Source))
 	if err != nil {
 		return nil, append(errs, templateError(doc.File, err))
 	}
@@ -81,7 +86,11 @@ func (d *Data) Expand(doc *Document, p *ICBPack) (*Expanded, error) {
 		return nil, err
 	}
 	buf.WriteString(appendix(p, used))
+	buf.WriteString(refs.markdown())
 	ex.Markdown = buf.Bytes()
+	for _, r := range refs.refs {
+		ex.References = append(ex.References, r.ID)
+	}
 	return ex, nil
 }
 

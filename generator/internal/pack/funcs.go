@@ -1,12 +1,15 @@
 package pack
 
 import (
+	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"text/template"
 	"time"
 
 	"github.com/bcs/publish/generator/internal/codes"
+	"github.com/bcs/publish/generator/internal/diag"
 )
 
 // CheckInline stands in a sentence or a table cell wherever a value is not
@@ -22,8 +25,48 @@ const CheckHeading = "Check with your ICB before use"
 const CheckShort = "Check with your ICB before use"
 
 // funcs are the placeholder functions of a document; see README.md.
-func (d *Data) funcs(p *ICBPack, cite func(string) (codes.Concept, error), use func(topic string)) template.FuncMap {
+func (d *Data) funcs(p *ICBPack, cite func(string) (codes.Concept, error), use func(topic string), refs *citations) template.FuncMap {
+	field := func(kind string) func(string) (string, error) {
+		return func(label string) (string, error) {
+			if strings.ContainsAny(label, "[]\n\r") || len(label) > 200 {
+				return "", fmt.Errorf("a field's label is one line of plain words without square brackets, under 200 characters: %q", label)
+			}
+			if strings.TrimSpace(label) == "" && kind != "check" {
+				return "", fmt.Errorf("a %s field needs a label", kind)
+			}
+			return "[[" + kind + ": " + strings.TrimSpace(label) + "]]", nil
+		}
+	}
 	return template.FuncMap{
+		// cite "id": a numbered note citing a reference of references.yaml.
+		"cite": func(ids ...string) (string, error) {
+			if len(ids) == 0 {
+				return "", fmt.Errorf("cite needs the id of a reference in %s", ReferencesFile)
+			}
+			var b strings.Builder
+			for _, id := range ids {
+				r := d.Reference(id)
+				if r == nil {
+					msg := fmt.Sprintf("no reference %q in %s", id, ReferencesFile)
+					var known []string
+					for _, r := range d.References {
+						known = append(known, r.ID)
+					}
+					if s := diag.Suggest(id, known); s != "" {
+						msg += fmt.Sprintf("; did you mean %q?", s)
+					}
+					return "", errors.New(msg)
+				}
+				b.WriteString(refs.cite(r))
+			}
+			return b.String(), nil
+		},
+		// field "label", notes "label", date "label", check "label": form
+		// fields the clinician fills in (Word content controls).
+		"field": field("text"),
+		"notes": field("notes"),
+		"date":  field("date"),
+		"check": field("check"),
 		// alignment: a sentence saying what the pack is aligned to.
 		"alignment": func() string { use(TopicFormulary); return Escape(AlignmentText(p)) },
 		// formulary: the area's formulary as a link, or "the local formulary".
@@ -115,6 +158,14 @@ func (d *Data) funcs(p *ICBPack, cite func(string) (codes.Concept, error), use f
 				notes := Escape(r.Notes)
 				if !r.Verified {
 					notes = "the national monitoring for this medicine is not yet confirmed from its source: " + CheckInline
+				} else {
+					var seen []*Reference
+					for _, u := range strings.Split(r.Source, ";") {
+						if ref := d.referenceFor(strings.TrimSpace(u)); ref != nil && !slices.Contains(seen, ref) {
+							seen = append(seen, ref)
+							notes += refs.cite(ref)
+						}
+					}
 				}
 				fmt.Fprintf(&b, "- **%s** (%s): %s\n", Escape(r.Name), Escape(r.Class), notes)
 			}
@@ -181,6 +232,7 @@ func (d *Data) funcs(p *ICBPack, cite func(string) (codes.Concept, error), use f
 		// codeTable "id" ...: the concepts with their Read v2 equivalents and when to record each.
 		"codeTable": func(ids ...string) (string, error) {
 			rows := [][]string{{"Record", "SNOMED CT", "Read v2", "When"}}
+			anyRead := false
 			for _, id := range ids {
 				c, err := cite(id)
 				if err != nil {
@@ -188,6 +240,9 @@ func (d *Data) funcs(p *ICBPack, cite func(string) (codes.Concept, error), use f
 				}
 				var reads []string
 				for _, r := range d.Codes.Read {
+					if !r.Verified {
+						continue // an approximate or unsourced mapping is never printed
+					}
 					for _, s := range r.SNOMED {
 						if s == id {
 							reads = append(reads, Escape(r.Code))
@@ -197,8 +252,15 @@ func (d *Data) funcs(p *ICBPack, cite func(string) (codes.Concept, error), use f
 				read := strings.Join(reads, ", ")
 				if read == "" {
 					read = "none"
+				} else {
+					anyRead = true
 				}
 				rows = append(rows, []string{Escape(c.Term), c.ID, read, Escape(c.Use)})
+			}
+			if !anyRead { // a column that says "none" on every row says nothing
+				for i := range rows {
+					rows[i] = append(rows[i][:2], rows[i][3])
+				}
 			}
 			return table(rows), nil
 		},
@@ -207,6 +269,9 @@ func (d *Data) funcs(p *ICBPack, cite func(string) (codes.Concept, error), use f
 			r, ok := d.Codes.ReadCode(code)
 			if !ok {
 				return "", fmt.Errorf("Read v2 code %q is not in %s", code, ReadFile)
+			}
+			if !r.Verified {
+				return "", fmt.Errorf("Read v2 code %s is not confirmed from a code list in %s (its status or mapping says so): a document cites only confirmed codes", code, ReadFile)
 			}
 			return Escape(r.Term) + " (Read v2 " + Escape(r.Code) + ")", nil
 		},

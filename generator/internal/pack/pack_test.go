@@ -4,6 +4,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -312,12 +313,26 @@ func TestDataErrors(t *testing.T) {
 			`packs/formulary/test.yaml:2:1: duplicate key "formulary"`},
 		{"slug is a document id", map[string]string{"packs/formulary/scope-of-practice.yaml": "formulary: {name: x, covers: {icb: QE1, places: [\"01E\"]}}\n"},
 			`packs/formulary/scope-of-practice.yaml:1:1: the file's name "scope-of-practice" is a document's id`},
-		{"bad version", map[string]string{ManifestFile: strings.Replace(readRepo(t, ManifestFile), "version: 1.1.0", "version: v1", 1)},
-			`packs/pack.yaml:10:10: version "v1" must be semantic`},
+		{"bad version", map[string]string{ManifestFile: regexp.MustCompile(`(?m)^version: .*$`).ReplaceAllString(readRepo(t, ManifestFile), "version: v1")},
+			`packs/pack.yaml:11:10: version "v1" must be semantic`},
 		{"missing document", map[string]string{"packs/documents/smr-consultation-template.md": "\x00delete"},
 			`document "smr-consultation-template": packs/documents/smr-consultation-template.md does not exist`},
 		{"monitoring verified flag", map[string]string{MonitoringFile: strings.Replace(readRepo(t, MonitoringFile), ",true,https://sps.nhs.uk/monitorings/leflunomide-monitoring", ",yes,https://sps.nhs.uk/monitorings/leflunomide-monitoring", 1)},
 			`packs/monitoring.csv:3:`},
+		{"unconfirmed reference", map[string]string{ReferencesFile: "references:\n  - id: a-page\n    publisher: P\n    title: T\n    supports: S\n    source: https://www.nice.org.uk/a\n"},
+			`packs/references.yaml:2:5: reference "a-page" is not confirmed`},
+		{"reference without supports", map[string]string{ReferencesFile: "references:\n  - id: a-page\n    publisher: P\n    title: T\n    source: https://www.nice.org.uk/a\n    checked: 2026-12-02\n    confirmed: true\n"},
+			`packs/references.yaml:2:5: reference "a-page" needs publisher, title and supports`},
+		{"monitoring source not a reference", map[string]string{MonitoringFile: strings.Replace(readRepo(t, MonitoringFile), "https://www.sps.nhs.uk/monitorings/warfarin-monitoring", "https://www.sps.nhs.uk/monitorings/warfarin-monitoring ; https://www.example.nhs.uk/warfarin", 1)},
+			`packs/monitoring.csv:9:971: drug "warfarin": source https://www.example.nhs.uk/warfarin is not in packs/references.yaml`},
+		{"document without review dates", map[string]string{ManifestFile: strings.Replace(readRepo(t, ManifestFile), "    last_reviewed: 2026-12-02\n    next_review: 2027-06-02\n", "", 1)},
+			`packs/pack.yaml:23:5: document "scope-of-practice" needs last_reviewed and next_review`},
+		{"review dates backwards", map[string]string{ManifestFile: strings.Replace(readRepo(t, ManifestFile), "next_review: 2027-06-02", "next_review: 2026-06-02", 1)},
+			`packs/pack.yaml:28:18: next_review 2026-06-02 must come after last_reviewed 2026-12-02`},
+		{"document without sign-off", map[string]string{ManifestFile: regexp.MustCompile(`(?s)    sign_off:\n(      - [^\n]*\n)+`).ReplaceAllLiteralString(readRepo(t, ManifestFile), "")},
+			`needs sign_off: the roles at the practice who sign it before use`},
+		{"logo not a PNG", map[string]string{"packs/logo.png": "GIF89a not a png"},
+			`packs/logo.png: not a PNG image`},
 		{"bad SNOMED id", map[string]string{SNOMEDFile: strings.Replace(readRepo(t, SNOMEDFile), "314530002,", "314530003,", 1)},
 			`packs/snomed.csv:3:1: SNOMED CT id "314530003": the check digit is wrong`},
 	}
@@ -364,6 +379,10 @@ func TestDocumentErrors(t *testing.T) {
 		{"unknown placeholder", "## A\n\n{{.ICB.Nme}}\n", `packs/documents/smr-consultation-template.md:3:7: can't evaluate field Nme`},
 		{"unknown function", "## A\n\n{{statuz \"x\"}}\n", `packs/documents/smr-consultation-template.md:3: function "statuz" not defined`},
 		{"unknown drug", "## A\n\n{{status \"aspirin\"}}\n", `packs/documents/smr-consultation-template.md:3:3: unknown drug "aspirin"`},
+		{"unknown reference", "## A\n\nText.{{cite \"sps-amiodaron\"}}\n", `packs/documents/smr-consultation-template.md:3:8: no reference "sps-amiodaron" in packs/references.yaml; did you mean "sps-amiodarone"?`},
+		{"cite nothing", "## A\n\nText.{{cite}}\n", `packs/documents/smr-consultation-template.md:3:8: cite needs the id of a reference`},
+		{"field with brackets", "## A\n\n{{field \"Name [x]\"}}\n", `packs/documents/smr-consultation-template.md:3:3: a field's label is one line of plain words without square brackets`},
+		{"field without label", "## A\n\n{{date \" \"}}\n", `packs/documents/smr-consultation-template.md:3:3: a date field needs a label`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -264,6 +264,9 @@ func (d *Data) ResearchNotes() []string {
 	for _, dr := range d.Drugs {
 		add(dr.Research)
 	}
+	for _, r := range d.References {
+		add(r.Research)
+	}
 	for _, c := range d.ICBs.All {
 		add(c.Research)
 		for _, p := range c.Places {

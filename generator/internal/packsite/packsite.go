@@ -13,12 +13,14 @@ import (
 	"fmt"
 	"html/template"
 	"strings"
+	"time"
 
 	"github.com/bcs/publish/generator/internal/bundle"
 	"github.com/bcs/publish/generator/internal/diag"
 	"github.com/bcs/publish/generator/internal/docx"
 	"github.com/bcs/publish/generator/internal/markdown"
 	"github.com/bcs/publish/generator/internal/pack"
+	"github.com/bcs/publish/generator/internal/review"
 	"github.com/bcs/publish/generator/internal/workbook"
 )
 
@@ -42,10 +44,11 @@ type Pack struct {
 // Doc is one document of the pack, filled in for the ICB.
 type Doc struct {
 	*pack.Document
-	HTML     template.HTML // the body for the document's page
-	Docx     []byte
-	DocxName string   // e.g. bcs-hrd-monitoring-sop-QJ2-1.0.0.docx
-	Codes    []string // SNOMED CT ids cited
+	HTML       template.HTML // the body for the document's page
+	Docx       []byte
+	DocxName   string   // e.g. bcs-hrd-monitoring-sop-QJ2-1.0.0.docx
+	Codes      []string // SNOMED CT ids cited
+	References []string // ids of the references cited, in the order of their notes
 }
 
 // PowerBIDir is the bundle folder of the dashboard's Power BI files.
@@ -104,7 +107,12 @@ func Build(d *pack.Data, area pack.Area, md *markdown.Converter, opt Options) (*
 			Subject:  doc.Summary,
 			Author:   opt.Site,
 			Header:   fmt.Sprintf("%s | %s | Version %s", doc.Title, area.Title(), m.Version),
-			Control:  Control(d, doc.Title, p),
+			Footer:   Uncontrolled,
+			Logo:     d.Logo,
+			LogoAlt:  opt.Site + " logo",
+			Control:  Control(d, doc.Title, doc.Review, p),
+			History:  History(d),
+			SignOff:  doc.SignOff,
 			Date:     m.ReleasedAt,
 			BaseURL:  opt.BaseURL,
 			Keywords: "medicines optimisation; " + ods,
@@ -115,7 +123,7 @@ func Build(d *pack.Data, area pack.Area, md *markdown.Converter, opt Options) (*
 			continue
 		}
 		name := fmt.Sprintf("%02d-%s.docx", doc.Number, doc.ID)
-		out.Docs = append(out.Docs, Doc{Document: doc, HTML: body, Docx: data, DocxName: fmt.Sprintf("bcs-%s-%s-%s.docx", doc.ID, ods, m.Version), Codes: ex.Codes})
+		out.Docs = append(out.Docs, Doc{Document: doc, HTML: body, Docx: data, DocxName: fmt.Sprintf("bcs-%s-%s-%s.docx", doc.ID, ods, m.Version), Codes: ex.Codes, References: ex.References})
 		files = append(files, bundle.File{Name: root + "documents/" + name, Data: data})
 	}
 	if err := errs.Err(); err != nil {
@@ -125,7 +133,7 @@ func Build(d *pack.Data, area pack.Area, md *markdown.Converter, opt Options) (*
 	var powerBI []bundle.File // after the workbooks
 	for i := range m.Workbooks {
 		w := &m.Workbooks[i]
-		meta := workbook.Meta{Pack: p, Version: m.Version, Date: m.ReleasedAt, Control: Control(d, w.Title, p), Author: opt.Site, Keywords: "medicines optimisation; " + ods}
+		meta := workbook.Meta{Pack: p, Version: m.Version, Date: m.ReleasedAt, Control: Control(d, w.Title, w.Review, p), Author: opt.Site, Keywords: "medicines optimisation; " + ods}
 		var data []byte
 		switch w.ID {
 		case pack.DashboardWorkbook:
@@ -179,20 +187,38 @@ func Hash(d *pack.Data, area pack.Area, opt Options) string {
 	return d.InputHash(area, FormatVersion+"\x00"+opt.BaseURL+"\x00"+opt.Site+"\x00"+strings.Join(opt.Reserved, ","))
 }
 
-// Control is a document's document control table.
-func Control(d *pack.Data, title string, p *pack.ICBPack) [][2]string {
+// Uncontrolled is the footer of every document.
+const Uncontrolled = "Uncontrolled when printed: check the version in use with the document owner"
+
+// Control is a document's document control table. The practice's name is
+// left empty: the .docx makes it a field the practice fills in.
+func Control(d *pack.Data, title string, rv review.Dates, p *pack.ICBPack) [][2]string {
 	m := d.Manifest
 	return [][2]string{
 		{"Title", title},
 		{"Version", m.Version},
-		{"Practice", ""},
+		{"Practice name", ""},
 		{"Area", fmt.Sprintf("%s (%s)", p.Area.Title(), p.Area.Key())},
 		{"Formulary", formularyName(p)},
 		{"Effective date", m.ReleasedAt.Format("2 January 2006")},
-		{"Review date", m.ReviewAt.Format("2 January 2006")},
+		{"Clinical content last reviewed", rv.Last.Format("2 January 2006")},
+		{"Next review due", rv.Next.Format("2 January 2006")},
 		{"Owner", m.Owner},
 		{"Approver", m.Approver},
 	}
+}
+
+// History is the version history of the pack, newest first.
+func History(d *pack.Data) [][3]string {
+	var rows [][3]string
+	for _, c := range d.Manifest.Changelog {
+		day := c.Date
+		if t, err := time.Parse(time.DateOnly, c.Date); err == nil {
+			day = t.Format("2 January 2006")
+		}
+		rows = append(rows, [3]string{c.Version, day, strings.Join(c.Changes, " ")})
+	}
+	return rows
 }
 
 // formularyName is the formulary a pack is aligned to, for tables.

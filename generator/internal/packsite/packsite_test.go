@@ -17,6 +17,7 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
+	"github.com/bcs/publish/generator/internal/docx"
 	"github.com/bcs/publish/generator/internal/icb"
 	"github.com/bcs/publish/generator/internal/markdown"
 	"github.com/bcs/publish/generator/internal/pack"
@@ -150,43 +151,81 @@ func TestDeterministic(t *testing.T) {
 func TestLibreOffice(t *testing.T) {
 	soffice, err1 := exec.LookPath("soffice")
 	pdftotext, err2 := exec.LookPath("pdftotext")
-	if err1 != nil || err2 != nil {
+	pdfimages, err3 := exec.LookPath("pdfimages")
+	if err1 != nil || err2 != nil || err3 != nil {
 		if os.Getenv("REQUIRE_TOOLS") == "1" {
-			t.Fatal("LibreOffice (soffice) or pdftotext is missing, and REQUIRE_TOOLS=1")
+			t.Fatal("LibreOffice (soffice), pdftotext or pdfimages is missing, and REQUIRE_TOOLS=1")
 		}
-		t.Skip("SKIP: LibreOffice (soffice) or pdftotext is not installed (apt-get install libreoffice-writer-nogui poppler-utils)")
+		t.Skip("SKIP: LibreOffice (soffice), pdftotext or pdfimages is not installed (apt-get install libreoffice-writer-nogui poppler-utils)")
 	}
-	p := build(t, "S0E4D/oxfordshire") // a per-place pack
-	dir := t.TempDir()
-	args := []string{"-env:UserInstallation=file://" + filepath.Join(dir, "profile"), "--headless", "--convert-to", "pdf", "--outdir", dir}
-	for _, d := range p.Docs {
-		name := filepath.Join(dir, d.DocxName)
-		if err := os.WriteFile(name, d.Docx, 0o644); err != nil {
-			t.Fatal(err)
+	data := loadData(t)
+	// A per-place pack with many local values, and a whole ICB's pack.
+	for _, key := range []string{"S0E4D/oxfordshire", "QHM"} {
+		p := build(t, key)
+		dir := t.TempDir()
+		args := []string{"-env:UserInstallation=file://" + filepath.Join(dir, "profile"), "--headless", "--convert-to", "pdf", "--outdir", dir}
+		for _, d := range p.Docs {
+			name := filepath.Join(dir, d.DocxName)
+			if err := os.WriteFile(name, d.Docx, 0o644); err != nil {
+				t.Fatal(err)
+			}
+			args = append(args, name)
 		}
-		args = append(args, name)
-	}
-	if out, err := exec.Command(soffice, args...).CombinedOutput(); err != nil {
-		t.Fatalf("soffice: %v\n%s", err, out)
-	}
-	for _, d := range p.Docs {
-		pdf := filepath.Join(dir, strings.TrimSuffix(d.DocxName, ".docx")+".pdf")
-		out, err := exec.Command(pdftotext, "-layout", pdf, "-").Output()
-		if err != nil {
-			t.Fatalf("%s: LibreOffice made no readable PDF: %v", d.ID, err)
+		if out, err := exec.Command(soffice, args...).CombinedOutput(); err != nil {
+			t.Fatalf("soffice: %v\n%s", err, out)
 		}
-		text := strings.Join(strings.Fields(string(out)), " ")
-		want := []string{d.Title + " | Oxfordshire (NHS Thames Valley Integrated Care Board) | Version", // header
-			"Page 1 of", "Effective date", "Oxfordshire Formulary (APCO)", "Check with your ICB before use"}
-		switch d.ID {
-		case "hrd-monitoring-sop":
-			want = append(want, "Amber Shared Care Protocol", "Red for renal transplant", "Sources of the local values", "1. Search monthly.", "6. Non-attendance.")
-		case "smr-consultation-template":
-			want = append(want, "1239511000000100", "Read v2", "1. Read the record")
-		}
-		for _, w := range want {
-			if !strings.Contains(text, w) {
-				t.Errorf("%s: the PDF text lacks %q", d.ID, w)
+		for _, d := range p.Docs {
+			pdf := filepath.Join(dir, strings.TrimSuffix(d.DocxName, ".docx")+".pdf")
+			out, err := exec.Command(pdftotext, pdf, "-").Output() // reading order: table cells stay whole
+			if err != nil {
+				t.Fatalf("%s %s: LibreOffice made no readable PDF: %v", key, d.ID, err)
+			}
+			text := strings.Join(strings.Fields(string(out)), " ")
+			want := []string{d.Title + " | " + p.Area.Title() + " | Version", // header
+				"Page 1 of", pack.CheckHeading, Uncontrolled,
+				"Practice name " + docx.TextPlaceholder, "Version history", "Approval for use at the practice", docx.DatePlaceholder,
+				"Next review due " + d.Review.Next.Format("2 January 2006"),
+				"References The numbered notes in the text cite these sources."}
+			switch d.ID {
+			case "hrd-monitoring-sop":
+				want = append(want, "Action table", "Specialist Pharmacy Service. Amiodarone monitoring.", "write that day in full on every prescription", "Searches to run")
+				if key == "S0E4D/oxfordshire" {
+					want = append(want, "Amber Shared Care Protocol", "Red for renal transplant", "Sources of the local values", "Oxfordshire Formulary (APCO)")
+				}
+			case "smr-consultation-template":
+				want = append(want, "1239511000000100", "Read v2", "What matters to the patient", "\u2610 Read the record", "NHS England. Structured medication reviews.")
+			case "scope-of-practice":
+				want = append(want, "Only a prescriber signs a prescription", "Schedule 4 Part I", "senior clinical pharmacist")
+			}
+			for _, w := range want {
+				if !strings.Contains(text, w) {
+					t.Errorf("%s %s: the PDF text lacks %q", key, d.ID, w)
+				}
+			}
+			// Every endnote is there, in the order of its number.
+			if len(d.References) == 0 {
+				t.Errorf("%s %s cites no sources", key, d.ID)
+			}
+			notes := text[strings.LastIndex(text, "The numbered notes in the text cite these sources."):]
+			at := 0
+			for i, id := range d.References {
+				first := strings.Fields(data.Reference(id).Text())
+				want := strings.Join(first[:min(6, len(first))], " ")
+				j := strings.Index(notes[at:], want)
+				if j < 0 {
+					t.Errorf("%s %s: endnote %d (%s) is missing or out of order: %q", key, d.ID, i+1, id, want)
+					continue
+				}
+				at += j + len(want)
+			}
+			// The logo in the header is drawn on every page.
+			imgs, err := exec.Command(pdfimages, "-list", pdf).Output()
+			if err != nil {
+				t.Fatal(err)
+			}
+			pages := strings.Count(string(out), "\f")
+			if n := strings.Count(string(imgs), " image "); n < pages {
+				t.Errorf("%s %s: %d images on %d pages: the header logo is missing", key, d.ID, n, pages)
 			}
 		}
 	}

@@ -15,6 +15,7 @@ import (
 	"github.com/bcs/publish/generator/internal/diag"
 	"github.com/bcs/publish/generator/internal/form"
 	"github.com/bcs/publish/generator/internal/frontmatter"
+	"github.com/bcs/publish/generator/internal/review"
 	"github.com/bcs/publish/generator/internal/yamldoc"
 )
 
@@ -32,21 +33,25 @@ const (
 
 // Front is a page's front matter. Every key is documented in README.md.
 type Front struct {
-	Title       string           `yaml:"title"`
-	Description string           `yaml:"description"`
-	LinkTitle   string           `yaml:"link_title"` // short title for breadcrumbs, lists and menus
-	Eyebrow     string           `yaml:"eyebrow"`    // small label above the h1
-	Date        string           `yaml:"date"`       // publication date; a future date hides the page
-	Lastmod     string           `yaml:"lastmod"`
-	Draft       bool             `yaml:"draft"`
-	Weight      int              `yaml:"weight"` // order among siblings, lowest first
-	Slug        string           `yaml:"slug"`   // replaces the last URL segment
-	URL         string           `yaml:"url"`    // replaces the whole URL
-	Aliases     []string         `yaml:"aliases"`
-	Layout      string           `yaml:"layout"` // template name instead of the kind's
-	NoIndex     bool             `yaml:"noindex"`
-	Sections    []Section        `yaml:"sections"`
-	Form        *form.Definition `yaml:"form"` // a form shown on the page (see package form)
+	Title       string `yaml:"title"`
+	Description string `yaml:"description"`
+	LinkTitle   string `yaml:"link_title"` // short title for breadcrumbs, lists and menus
+	Eyebrow     string `yaml:"eyebrow"`    // small label above the h1
+	Date        string `yaml:"date"`       // publication date; a future date hides the page
+	Lastmod     string `yaml:"lastmod"`
+	// The clinical review: required on the pages of a clinical section
+	// (site.yaml clinical_sections); the build fails once next_review has passed.
+	LastReviewed string           `yaml:"last_reviewed"`
+	NextReview   string           `yaml:"next_review"`
+	Draft        bool             `yaml:"draft"`
+	Weight       int              `yaml:"weight"` // order among siblings, lowest first
+	Slug         string           `yaml:"slug"`   // replaces the last URL segment
+	URL          string           `yaml:"url"`    // replaces the whole URL
+	Aliases      []string         `yaml:"aliases"`
+	Layout       string           `yaml:"layout"` // template name instead of the kind's
+	NoIndex      bool             `yaml:"noindex"`
+	Sections     []Section        `yaml:"sections"`
+	Form         *form.Definition `yaml:"form"` // a form shown on the page (see package form)
 }
 
 // Page is one content file, parsed and placed. Pages are immutable once
@@ -62,6 +67,7 @@ type Page struct {
 	URL      string // site path, e.g. /a/b/ or /404.html
 	Date     time.Time
 	Lastmod  time.Time
+	Review   review.Dates // zero when the page carries none
 
 	Parent   *Page   // the pillar (or home) above this page; nil for home
 	Children []*Page // pages below a pillar or home, in weight order
@@ -155,6 +161,9 @@ func Parse(file, rel string, src []byte) (*Page, error) {
 	if p.Lastmod, ok = parseDate(p.Front.Lastmod); !ok {
 		add("$.lastmod", "malformed date %q: write it as YYYY-MM-DD, e.g. 2026-11-26", p.Front.Lastmod)
 	}
+	rv, rerrs := review.Parse(p.Front.LastReviewed, p.Front.NextReview, doc.Pos("$.last_reviewed"), doc.Pos("$.next_review"))
+	errs = append(errs, rerrs...)
+	p.Review = rv
 	if s := p.Front.Slug; s != "" && !slugPattern.MatchString(s) {
 		add("$.slug", "slug %q must be lower-case letters and digits joined by hyphens", s)
 	}

@@ -18,6 +18,7 @@ import (
 	"github.com/bcs/publish/generator/internal/linkcheck"
 	"github.com/bcs/publish/generator/internal/pack"
 	"github.com/bcs/publish/generator/internal/page"
+	"github.com/bcs/publish/generator/internal/review"
 )
 
 // Builder builds the site and keeps what it built, so that after a change
@@ -85,6 +86,7 @@ type Result struct {
 	Changed []string // output paths added, changed or removed by this update, sorted
 	Stats   Stats
 	Packs   []PackReport // every ICB's pack, by ODS code
+	Reviews []review.Due // clinical reviews due within review.DueWithin, soonest first
 	// Until is when the first page left out for being dated in the future
 	// falls due, so the site goes out of date; zero when there is none.
 	Until time.Time
@@ -251,6 +253,10 @@ func (b *Builder) update(ctx context.Context) (_ *Result, err error) {
 		}
 	}
 	if err := page.Link(pages); err != nil {
+		return nil, err
+	}
+	gate, due, expires := reviewGate(pages, b.packs.data, b.in.settings, b.opt.Now)
+	if err := gate.Err(); err != nil {
 		return nil, err
 	}
 	forms, err := resolveForms(pages, formLists(b.in.icbs, b.opt.Now))
@@ -478,8 +484,12 @@ func (b *Builder) update(ctx context.Context) (_ *Result, err error) {
 		}
 		st.PacksBuilt = b.packs.Rebuilt
 	}
+	until := b.until()
+	if !expires.IsZero() && (until.IsZero() || expires.Before(until)) {
+		until = expires // the day a review passes, the build fails
+	}
 	return &Result{Files: files, Pages: pages, Changed: slices.Sorted(maps.Keys(changed)), Stats: st, Packs: sortedReports(b.reports),
-		Until: b.until()}, nil
+		Reviews: due, Until: until}, nil
 }
 
 // External lists the external links of the site as last built, by address:

@@ -73,6 +73,11 @@ func (b *Builder) updatePacks(ctx context.Context) (*packState, map[string]*page
 	if err != nil {
 		return nil, nil, nil, nil, err
 	}
+	if b.opt.Release {
+		if err := data.CheckRecord(b.root).Err(); err != nil {
+			return nil, nil, nil, nil, err
+		}
+	}
 	areas, err := data.Areas(b.opt.Now)
 	if err != nil {
 		return nil, nil, nil, nil, err

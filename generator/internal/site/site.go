@@ -23,6 +23,7 @@ import (
 	"github.com/bcs/publish/generator/internal/pack"
 	"github.com/bcs/publish/generator/internal/packsite"
 	"github.com/bcs/publish/generator/internal/page"
+	"github.com/bcs/publish/generator/internal/review"
 )
 
 // The project's fixed layout, relative to its root.
@@ -53,6 +54,11 @@ type Options struct {
 	Now     time.Time // the moment that decides what is "future"
 	Preview bool      // asset names without content hashes, so a stylesheet edit changes that file only
 
+	// Release makes an out-of-date clinical review record (pack.RecordFile)
+	// an error, as bcs build does; the preview builds without it, so that
+	// pack maintainers can see an edit before the record is remade.
+	Release bool
+
 	// Highlight, when set, is where highlighted code blocks are looked up
 	// first and kept (bcs build loads it from and saves it to the project's
 	// cache; the preview keeps one in memory).
@@ -75,6 +81,8 @@ type Site struct {
 	Files map[string][]byte // output path -> content
 	Pages []*page.Page      // the published pages, sorted by source path
 	Packs []PackReport      // every ICB's starter pack, by ODS code
+	// Reviews are the clinical reviews due within review.DueWithin.
+	Reviews []review.Due
 	// External lists the external links by address (never fetched).
 	External []linkcheck.External
 	// Until is when a page left out for its future date falls due (zero:
@@ -91,7 +99,7 @@ func Build(ctx context.Context, root fs.FS, opt Options) (*Site, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Site{Files: res.Files, Pages: res.Pages, Packs: res.Packs, External: b.External(), Until: res.Until}, nil
+	return &Site{Files: res.Files, Pages: res.Pages, Packs: res.Packs, Reviews: res.Reviews, External: b.External(), Until: res.Until}, nil
 }
 
 // BuildPack builds one area's starter pack, without the rest of the site:
@@ -104,6 +112,9 @@ func BuildPack(root fs.FS, key string, on time.Time) (*packsite.Pack, error) {
 	}
 	data, err := pack.Load(root, in.icbs)
 	if err != nil {
+		return nil, err
+	}
+	if err := data.CheckRecord(root).Err(); err != nil {
 		return nil, err
 	}
 	area, err := data.Area(key, on)
@@ -210,4 +221,14 @@ func unwrapPath(err error) error {
 		return pe.Err
 	}
 	return err
+}
+
+// LoadPackData loads and checks the project's pack data, without building
+// anything: for the tools that work on the data itself.
+func LoadPackData(root fs.FS) (*pack.Data, error) {
+	in, err := loadInputs(root, nil)
+	if err != nil {
+		return nil, err
+	}
+	return pack.Load(root, in.icbs)
 }

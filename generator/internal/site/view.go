@@ -14,6 +14,7 @@ import (
 	"github.com/bcs/publish/generator/internal/pack"
 	"github.com/bcs/publish/generator/internal/packsite"
 	"github.com/bcs/publish/generator/internal/page"
+	"github.com/bcs/publish/generator/internal/review"
 )
 
 // View is what a template sees. Every field is documented here because
@@ -44,6 +45,7 @@ type View struct {
 	Pack        *PackView      // on a pack's page and its document pages: the pack
 	Document    *DocView       // on a pack document's page: its control table and download
 	Abolished   *AbolishedView // on an abolished ICB's page: where its practices went
+	Reviewed    *Reviewed      // a clinical text's review dates, or nil
 
 	r         *renderer
 	page      *page.Page
@@ -176,6 +178,7 @@ func (r *renderer) view(p *page.Page) (*View, error) {
 		Draft:       p.Front.Draft,
 		Date:        dateString(p.Date),
 		Lastmod:     dateString(p.Lastmod),
+		Reviewed:    reviewed(p.Review),
 		Content:     body,
 		NoIndex:     p.Front.NoIndex || p.Kind == page.NotFound,
 		CSP:         r.csp,
@@ -204,7 +207,8 @@ func (r *renderer) view(p *page.Page) (*View, error) {
 		v.Abolished = d
 	case *docData:
 		v.Pack = packView(d.Pack, d.Doc.ID, r.now)
-		dv := &DocView{Control: packsite.Control(r.packs.data, d.Doc.Title, d.Pack.ICBPack)}
+		dv := &DocView{Control: packsite.Control(r.packs.data, d.Doc.Title, d.Doc.Review, d.Pack.ICBPack)}
+		v.Reviewed = reviewed(d.Doc.Review)
 		for _, l := range v.Pack.Documents {
 			if l.Current {
 				dv.Docx = l.Docx
@@ -310,4 +314,14 @@ func menu(items []config.MenuItem, p *page.Page) []Link {
 // asList flattens err into diag errors at file (see diag.Flatten).
 func asList(err error, file string, l *diag.List) {
 	*l = append(*l, diag.Flatten(err, file)...)
+}
+
+// Reviewed is what a page says of its clinical review, as NHS.UK pages do.
+type Reviewed struct{ Last, Next string }
+
+func reviewed(d review.Dates) *Reviewed {
+	if d.IsZero() {
+		return nil
+	}
+	return &Reviewed{Last: d.Last.Format("2 January 2006"), Next: d.Next.Format("2 January 2006")}
 }

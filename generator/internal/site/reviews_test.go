@@ -1,0 +1,89 @@
+package site
+
+import (
+	"context"
+	"strings"
+	"testing"
+)
+
+const clinicalSite = "title: Test site\nbase_url: https://example.org/\nclinical_sections: [guide]\norganisation:\n  name: Test Org\nmenus:\n  main:\n    - name: Guide\n      url: /guide/\n"
+
+const guideIndex = "---\ntitle: Guide\ndescription: The guide.\nlast_reviewed: 2026-06-01\nnext_review: 2027-06-01\n---\nA guide.\n"
+
+func reviewedPage(last, next string) string {
+	return "---\ntitle: One\ndescription: A clinical page.\nlast_reviewed: " + last + "\nnext_review: " + next + "\n---\nText.\n"
+}
+
+// TestReviewGate: a clinical page whose review has passed stops the build
+// at its next_review line; one due within 60 days builds and is listed; one
+// further off builds and says when it was reviewed, as NHS.UK pages do.
+func TestReviewGate(t *testing.T) {
+	for _, c := range []struct {
+		name, next string
+		err        string
+		due        int // -1: not listed
+	}{
+		{"passed", "2026-11-25", "content/guide/one.md:5:14: the review of \"One\" was due on 25 November 2026 (1 day ago)", -1},
+		{"due soon", "2027-01-10", "", 45},
+		{"due today", "2026-11-26", "", 0},
+		{"fine", "2027-06-01", "", -1},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			fsys := project(t, map[string]string{"content/site.yaml": clinicalSite, "content/guide/one.md": reviewedPage("2026-06-01", c.next),
+				"content/guide/two.md": reviewedPage("2026-06-01", "2027-11-01"), "content/guide/_index.md": guideIndex})
+			s, err := Build(context.Background(), fsys, Options{Now: now})
+			if c.err != "" {
+				if err == nil || !strings.Contains(err.Error(), c.err) {
+					t.Fatalf("err = %v, want %s", err, c.err)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			switch {
+			case c.due < 0 && len(s.Reviews) != 0:
+				t.Errorf("reviews due: %+v, want none", s.Reviews)
+			case c.due >= 0 && (len(s.Reviews) != 1 || s.Reviews[0].Days != c.due || s.Reviews[0].What != "One" || s.Reviews[0].At.Line != 5):
+				t.Errorf("reviews due: %+v, want One in %d days at line 5", s.Reviews, c.due)
+			}
+			if until := s.Until.Format("2006-01-02"); c.name == "due soon" && until != "2027-01-11" {
+				t.Errorf("Until = %s, want the day after the review date", until)
+			}
+		})
+	}
+}
+
+// TestClinicalPageNeedsReview: a page of a clinical section without review
+// dates is an error naming it; pages elsewhere need none.
+func TestClinicalPageNeedsReview(t *testing.T) {
+	fsys := project(t, map[string]string{"content/site.yaml": clinicalSite, "content/guide/two.md": reviewedPage("2026-06-01", "2027-11-01"),
+		"content/guide/_index.md": guideIndex})
+	_, err := Build(context.Background(), fsys, Options{Now: now})
+	if err == nil || !strings.Contains(err.Error(), "content/guide/one.md:2:8: this page is in a clinical section (site.yaml clinical_sections), so it needs last_reviewed and next_review") {
+		t.Fatalf("err = %v", err)
+	}
+	if strings.Contains(err.Error(), "_index.md") || strings.Contains(err.Error(), "content/404.md") {
+		t.Errorf("a page with dates, or outside the section, was reported: %v", err)
+	}
+}
+
+// TestReviewDatesMalformed: bad review dates are errors at their lines.
+func TestReviewDatesMalformed(t *testing.T) {
+	fsys := project(t, map[string]string{"content/guide/one.md": reviewedPage("2026-06-01", "June 2027")})
+	_, err := Build(context.Background(), fsys, Options{Now: now})
+	if err == nil || !strings.Contains(err.Error(), "content/guide/one.md:5:14: next_review \"June 2027\" must be a date, YYYY-MM-DD") {
+		t.Fatalf("err = %v", err)
+	}
+}
+
+// TestRealClinicalPages: the site's clinical pages and the pack documents
+// say when they were reviewed and when the next review is due.
+func TestRealClinicalPages(t *testing.T) {
+	s := realSite(t)
+	for _, f := range []string{"medicines-optimisation/index.html", "medicines-optimisation/high-risk-drug-monitoring/index.html", "packs/qhm/hrd-monitoring-sop/index.html"} {
+		contains(t, s, f, "Page last reviewed: 2 December 2026<br>Next review due: 2 June 2027")
+	}
+	contains(t, s, "packs/qhm/smr-consultation-template/index.html", `<span class="field field-text">Patient name</span>`, `<span class="field-check" aria-hidden="true">`,
+		`<h2 id="references">References</h2>`, `role="doc-noteref"`, `<span class="field">Filled in by the practice</span>`)
+}
