@@ -6,7 +6,7 @@ PKGS    := ./...
 
 E2E     := generator/e2e
 
-.PHONY: all build drafts serve receive test test-go test-e2e e2e-deps vet fmt-check fuzz bench clean
+.PHONY: all build drafts clinical-review serve receive test test-go test-e2e e2e-deps vet fmt-check fuzz bench clean
 
 all: build
 
@@ -17,6 +17,10 @@ build:
 ## drafts: build including drafts and future-dated pages, into public/
 drafts:
 	$(BCS) build -drafts -future
+
+## clinical-review: remake packs/CLINICAL-REVIEW.md from the pack data (keeping its sign-off rows)
+clinical-review:
+	$(BCS) clinical-review
 
 ## test: every test: formatting, vet, browser and validator checks, then all Go tests
 test: fmt-check vet test-e2e test-go

@@ -44,7 +44,10 @@ func (d *Data) funcs(p *ICBPack, cite func(string) (codes.Concept, error), use f
 				return "", fmt.Errorf("cite needs the id of a reference in %s", ReferencesFile)
 			}
 			var b strings.Builder
-			for _, id := range ids {
+			for i, id := range ids {
+				if i > 0 {
+					b.WriteString(",") // 1,2: two notes, not note 12
+				}
 				r := d.Reference(id)
 				if r == nil {
 					msg := fmt.Sprintf("no reference %q in %s", id, ReferencesFile)
@@ -162,6 +165,9 @@ func (d *Data) funcs(p *ICBPack, cite func(string) (codes.Concept, error), use f
 					var seen []*Reference
 					for _, u := range strings.Split(r.Source, ";") {
 						if ref := d.referenceFor(strings.TrimSpace(u)); ref != nil && !slices.Contains(seen, ref) {
+							if len(seen) > 0 {
+								notes += ","
+							}
 							seen = append(seen, ref)
 							notes += refs.cite(ref)
 						}

@@ -241,7 +241,7 @@ func TestNoInternalNotes(t *testing.T) {
 	if len(notes) < 50 {
 		t.Fatalf("only %d research notes found in the data: the test would prove nothing", len(notes))
 	}
-	markers := []string{"[memory]", "from memory", "rest on memory", "memory of", "to confirm locally", "(to confirm", "Not yet recorded", "{{", "}}", "stored copy", "stored text", "cut off", "research", "Your ICB's joint formulary"}
+	markers := []string{"[memory]", "from memory", "rest on memory", "memory of", "to confirm locally", "(to confirm", "Not yet recorded", "{{", "}}", "stored copy", "stored text", "cut off", "research", "Your ICB's joint formulary", "(procedure)", "(regime/therapy)", "\u27e6", "[[text:", "[[check", "[[date:", "[[notes:"}
 	areas, err := d.Areas(today)
 	if err != nil {
 		t.Fatal(err)

@@ -342,6 +342,9 @@ func (b *book) about(sheet string, m Meta, title string, row int) int {
 		if kv[0] == "Title" {
 			v = title
 		}
+		if v == "" {
+			continue // a value the practice fills in (its name) has its own input cell
+		}
 		b.set(sheet, 1, row, kv[0], b.label)
 		b.set(sheet, 2, row, v, b.wrap)
 		row++
