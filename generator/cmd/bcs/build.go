@@ -86,8 +86,14 @@ func cmdBuild(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	opt.Sink = stage
 	s, err := site.Build(ctx, project, opt)
+	if err == nil && ctx.Err() != nil {
+		err = ctx.Err() // stopped between the last stage and the commit
+	}
 	if err != nil {
 		stage.Abort()
+		if ctx.Err() != nil {
+			return fmt.Errorf("stopped (interrupted or terminated) before the build finished: %s is as it was", *out)
+		}
 		return err
 	}
 	n, err := stage.Commit()

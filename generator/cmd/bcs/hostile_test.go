@@ -7,9 +7,12 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"os/exec"
+	"os/signal"
 	"path/filepath"
 	"regexp"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -81,6 +84,15 @@ func TestHostileContent(t *testing.T) {
 			os.WriteFile(outside, []byte("alert(1)"), 0o644)
 			symlink(t, outside, filepath.Join(dir, "assets", "leak.js"))
 		}, want: `error ^assets/leak.js: .*symbolic link`},
+		hostileCase{name: "fifo-in-content", setup: func(t *testing.T, dir string) {
+			mkfifo(t, filepath.Join(dir, "content", "notes.md"))
+		}, want: `error ^content/notes.md: this is a named pipe \(FIFO\), not a file`},
+		hostileCase{name: "fifo-in-assets", setup: func(t *testing.T, dir string) {
+			mkfifo(t, filepath.Join(dir, "assets", "pipe.css"))
+		}, want: `error ^assets/pipe.css: this is a named pipe \(FIFO\), not a file`},
+		hostileCase{name: "fifo-in-templates", setup: func(t *testing.T, dir string) {
+			mkfifo(t, filepath.Join(dir, "templates", "pipe.html"))
+		}, want: `error ^templates/pipe.html: this is a named pipe \(FIFO\), not a file`},
 		hostileCase{name: "symlink-folder-loop", setup: func(t *testing.T, dir string) {
 			symlink(t, "..", filepath.Join(dir, "content", "guide", "again"))
 		}, want: `error ^content/guide/again: .*symbolic link`},
@@ -176,6 +188,13 @@ func symlink(t *testing.T, target, link string) {
 	}
 }
 
+func mkfifo(t *testing.T, name string) {
+	t.Helper()
+	if err := syscall.Mkfifo(name, 0o644); err != nil {
+		t.Skipf("SKIP: cannot make a named pipe here: %v", err)
+	}
+}
+
 // treeHash digests every file under dir, names and contents.
 func treeHash(t *testing.T, dir string) string {
 	t.Helper()
@@ -224,4 +243,87 @@ func checkSafe(t *testing.T, public string) {
 		}
 		return nil
 	})
+}
+
+// TestHelperProcess is bcs itself when BCS_HELPER is set: the interrupt
+// test runs it as a real process, with main's signal handling.
+func TestHelperProcess(t *testing.T) {
+	if os.Getenv("BCS_HELPER") != "1" {
+		return
+	}
+	args := os.Args
+	for i, a := range args {
+		if a == "--" {
+			args = args[i+1:]
+			break
+		}
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	code := run(ctx, args, os.Stdout, os.Stderr)
+	stop()
+	os.Exit(code)
+}
+
+// TestInterruptedBuild: SIGTERM or SIGINT in the middle of a build stops it
+// at once, with a message; public/ stays as it was and no staging folder is
+// left beside it.
+func TestInterruptedBuild(t *testing.T) {
+	for _, sig := range []os.Signal{syscall.SIGTERM, os.Interrupt} {
+		t.Run(sig.String(), func(t *testing.T) {
+			root := t.TempDir()
+			for _, d := range []string{"content", "templates", "assets", "packs"} {
+				if err := os.CopyFS(filepath.Join(root, d), os.DirFS(filepath.Join("../../..", d))); err != nil {
+					t.Fatal(err)
+				}
+			}
+			out := filepath.Join(root, "public")
+			write(t, out, "index.html", []byte("the last good site"))
+			before := treeHash(t, out)
+			cmd := exec.Command(os.Args[0], "-test.run=^TestHelperProcess$", "--", "build", "-root", root, "-no-cache")
+			cmd.Env = append(os.Environ(), "BCS_HELPER=1")
+			var stderr bytes.Buffer
+			cmd.Stderr = &stderr
+			if err := cmd.Start(); err != nil {
+				t.Fatal(err)
+			}
+			// Wait until the build is writing its staging folder.
+			deadline := time.Now().Add(60 * time.Second)
+			for {
+				if m, _ := filepath.Glob(filepath.Join(root, ".public.new-*")); len(m) > 0 {
+					break
+				}
+				if time.Now().After(deadline) {
+					cmd.Process.Kill()
+					t.Fatal("the build never started writing")
+				}
+				time.Sleep(5 * time.Millisecond)
+			}
+			sent := time.Now()
+			if err := cmd.Process.Signal(sig); err != nil {
+				t.Fatal(err)
+			}
+			done := make(chan error, 1)
+			go func() { done <- cmd.Wait() }()
+			select {
+			case <-done:
+			case <-time.After(10 * time.Second):
+				cmd.Process.Kill()
+				t.Fatalf("the build did not stop within 10 s of %v", sig)
+			}
+			took := time.Since(sent)
+			t.Logf("stopped %v after %v", sig, took)
+			if took > 2*time.Second { // the promise is under a second; the margin is for a loaded machine
+				t.Errorf("the build took %v to stop after %v", took, sig)
+			}
+			if code := cmd.ProcessState.ExitCode(); code != 1 || !strings.Contains(stderr.String(), "stopped (interrupted or terminated) before the build finished") {
+				t.Errorf("exit %d, stderr %q", code, stderr.String())
+			}
+			if after := treeHash(t, out); after != before {
+				t.Error("public/ changed")
+			}
+			if m, _ := filepath.Glob(filepath.Join(root, ".public.*")); len(m) > 0 {
+				t.Errorf("left behind: %v", m)
+			}
+		})
+	}
 }

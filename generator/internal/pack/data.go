@@ -7,6 +7,7 @@ package pack
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"image/png"
 	"io/fs"
@@ -154,7 +155,12 @@ func Load(root fs.FS, icbs *icb.Set) (*Data, error) {
 	}
 	read := func(name string) []byte {
 		src, err := fs.ReadFile(root, name)
-		if err != nil {
+		var de *diag.Error
+		switch {
+		case errors.As(err, &de):
+			errs = append(errs, de) // it says what is wrong with the file
+			return nil
+		case err != nil:
 			errs = append(errs, diag.Errorf(diag.Pos{File: name}, "cannot read: %v", unwrap(err)))
 			return nil
 		}

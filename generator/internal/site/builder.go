@@ -94,7 +94,7 @@ type Result struct {
 
 // NewBuilder returns a Builder for the project in root.
 func NewBuilder(root fs.FS, opt Options) *Builder {
-	return &Builder{root: root, opt: opt, sources: map[string]*page.Page{}, static: map[string]bool{},
+	return &Builder{root: regularOnly{root}, opt: opt, sources: map[string]*page.Page{}, static: map[string]bool{},
 		outs: map[string]*pageOut{}, files: map[string][]byte{}, links: linkcheck.NewIndex(), pending: map[string]bool{}, unsynced: map[string]bool{},
 		packs: &packState{}, generated: map[string]*page.Page{}, packFiles: map[string]bool{}, reports: map[string]PackReport{}}
 }

@@ -106,6 +106,7 @@ func Build(ctx context.Context, root fs.FS, opt Options) (*Site, error) {
 // key is an ICB's ODS code or a place area's key (S0E4D/oxfordshire), for
 // the map in force on the day.
 func BuildPack(root fs.FS, key string, on time.Time) (*packsite.Pack, error) {
+	root = regularOnly{root}
 	in, err := loadInputs(root, nil)
 	if err != nil {
 		return nil, err
@@ -226,6 +227,7 @@ func unwrapPath(err error) error {
 // LoadPackData loads and checks the project's pack data, without building
 // anything: for the tools that work on the data itself.
 func LoadPackData(root fs.FS) (*pack.Data, error) {
+	root = regularOnly{root}
 	in, err := loadInputs(root, nil)
 	if err != nil {
 		return nil, err
