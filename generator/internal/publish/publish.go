@@ -47,6 +47,13 @@ type Stage struct {
 	n        int
 }
 
+// The modes of published files and folders: readable by everyone, as a
+// web server running as another user needs, whatever the umask.
+const (
+	FileMode = 0o644
+	DirMode  = 0o755
+)
+
 // NewStage starts a new tree for the directory out.
 func NewStage(out string) (*Stage, error) {
 	out = filepath.Clean(out)
@@ -88,7 +95,7 @@ func (s *Stage) Write(name string, data []byte) error {
 // the number of files written.
 func (s *Stage) Commit() (int, error) {
 	syscall.Sync() // flush the new tree before it becomes the live one
-	if err := os.Chmod(s.tmp, 0o755); err != nil {
+	if err := os.Chmod(s.tmp, DirMode); err != nil {
 		s.Abort()
 		return 0, err
 	}

@@ -2,9 +2,11 @@ package publish
 
 import (
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"sync"
+	"syscall"
 	"testing"
 )
 
@@ -109,5 +111,45 @@ func TestStageConcurrentWritesAndAbort(t *testing.T) {
 	leftovers, _ := filepath.Glob(filepath.Join(filepath.Dir(out), ".public.*"))
 	if len(leftovers) != 0 {
 		t.Errorf("temporary directories left behind: %v", leftovers)
+	}
+}
+
+// TestModesUnderStrictUmask: a user whose umask is 077 still publishes a
+// site a web server running as another user can read.
+func TestModesUnderStrictUmask(t *testing.T) {
+	old := syscall.Umask(0o077)
+	defer syscall.Umask(old)
+	umaskWas := umask
+	umask = 0o077 &^ 0o022 // as if read at start under this umask
+	defer func() { umask = umaskWas }()
+	out := filepath.Join(t.TempDir(), "public")
+	s, err := NewStage(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{"index.html", "a/b/c/index.html", "a/x.css"} {
+		if err := s.Write(name, []byte("x")); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := s.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	err = filepath.WalkDir(out, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		info, _ := d.Info()
+		want := fs.FileMode(FileMode)
+		if d.IsDir() {
+			want = DirMode
+		}
+		if got := info.Mode().Perm(); got != want {
+			t.Errorf("%s: mode %o, want %o", p, got, want)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
 	}
 }

@@ -4,6 +4,6 @@ package publish
 
 import "os"
 
-func writeNew(name string, data []byte) error { return os.WriteFile(name, data, 0o644) }
+func writeNew(name string, data []byte) error { return os.WriteFile(name, data, FileMode) }
 
-func mkdirNew(dir string) error { return os.MkdirAll(dir, 0o755) }
+func mkdirNew(dir string) error { return os.MkdirAll(dir, DirMode) }
