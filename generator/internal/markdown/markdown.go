@@ -27,7 +27,6 @@ import (
 	extast "github.com/yuin/goldmark/extension/ast"
 	"github.com/yuin/goldmark/parser"
 	"github.com/yuin/goldmark/renderer"
-	"github.com/yuin/goldmark/renderer/html"
 	"github.com/yuin/goldmark/text"
 	"github.com/yuin/goldmark/util"
 
@@ -76,6 +75,11 @@ type Source struct {
 	Col  int    // column in File of the first character of each line (1 for a body)
 	Text []byte
 	IDs  *IDs // heading ids already used on the page; shared by all pieces of a page
+
+	// AnyWebLink allows http: links besides https: (a pack document cites
+	// sources at the address where they were read, and some are http:
+	// only). Content pages link to https: only.
+	AnyWebLink bool
 }
 
 // Convert renders src as a block of HTML. Errors are diag.Errors.
@@ -329,11 +333,16 @@ func refuseUnsafe(doc ast.Node, src Source) diag.List {
 			"raw HTML is not allowed in content (found %q); use Markdown, or a structured block in the front matter",
 			truncate(snippet)))
 	}
-	checkURL := func(dest []byte) {
-		if html.IsDangerousURL(bytes.ToLower(bytes.TrimSpace(dest))) {
-			errs = append(errs, diag.Errorf(src.pos(max(bytes.Index(src.Text, dest), 0)),
-				"unsafe link address %q: links may go to web pages (https:), e-mail (mailto:), phone numbers (tel:) or pages of this site", truncate(dest)))
+	checkURL := func(n ast.Node, dest []byte, autolink bool) {
+		msg := linkProblem(dest, autolink, src.AnyWebLink)
+		if msg == "" {
+			return
 		}
+		at := bytes.Index(src.Text, dest) // where the address is written, if it is written as it reads
+		if at < 0 {
+			at = textStart(n) // else the link's own text
+		}
+		errs = append(errs, diag.Errorf(src.pos(max(at, 0)), "%s", msg))
 	}
 	_ = ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
 		if !entering {
@@ -352,11 +361,17 @@ func refuseUnsafe(doc ast.Node, src Source) diag.List {
 				report(s.Start, s.Value(src.Text))
 			}
 		case *ast.Link:
-			checkURL(n.Destination)
+			checkURL(n, n.Destination, false)
 		case *ast.Image:
-			checkURL(n.Destination)
+			checkURL(n, n.Destination, false)
 		case *ast.AutoLink:
-			checkURL(n.URL(src.Text))
+			if n.AutoLinkType == ast.AutoLinkURL {
+				if label := n.Label(src.Text); bytes.HasPrefix(bytes.ToLower(label), []byte("www.")) {
+					checkURL(n, label, true) // Linkify's bare www. address, where it is written
+				} else {
+					checkURL(n, n.URL(src.Text), true)
+				}
+			}
 		case *Field:
 			if n.Bad != "" {
 				errs = append(errs, diag.Errorf(src.pos(n.At), "%s", n.Bad))
@@ -365,6 +380,19 @@ func refuseUnsafe(doc ast.Node, src Source) diag.List {
 		return ast.WalkContinue, nil
 	})
 	return errs
+}
+
+// textStart is the offset of the first text inside n, or -1.
+func textStart(n ast.Node) int {
+	at := -1
+	_ = ast.Walk(n, func(c ast.Node, entering bool) (ast.WalkStatus, error) {
+		if t, ok := c.(*ast.Text); ok && entering {
+			at = t.Segment.Start
+			return ast.WalkStop, nil
+		}
+		return ast.WalkContinue, nil
+	})
+	return at
 }
 
 // alignCells gives aligned table cells a class (align-left, align-center,

@@ -94,3 +94,40 @@ func TestStyleCSS(t *testing.T) {
 		t.Error("unknown style accepted")
 	}
 }
+
+// TestLinkPolicy: what a link may point at, judged as the browser reads it.
+func TestLinkPolicy(t *testing.T) {
+	for _, c := range []struct {
+		dest     string
+		autolink bool
+		anyWeb   bool
+		want     string // "" is allowed; otherwise part of the message
+	}{
+		{"https://www.nice.org.uk/", false, false, ""},
+		{"/contact/", false, false, ""},
+		{"../two/", false, false, ""},
+		{"#section", false, false, ""},
+		{"mailto:a@example.org", false, false, ""},
+		{"tel:+442079460000", false, false, ""},
+		{"/a:b/?q=c:d", false, false, ""},
+		{"http://example.org/", false, true, ""},
+		{"http://example.org/", false, false, "uses http:, which is not encrypted"},
+		{"javascript&#58;alert(1)", false, false, `unsafe link address "javascript:alert(1)"`},
+		{"&#106;avascript:alert(1)", false, false, "unsafe link address"},
+		{"&#x4A;AVASCRIPT:alert(1)", false, false, "unsafe link address"},
+		{"java\tscript:alert(1)", false, false, "unsafe link address"},
+		{"vbscript:x", false, false, "unsafe link address"},
+		{"data:text/html,x", false, false, "unsafe link address"},
+		{"file:///etc/passwd", false, false, "unsafe link address"},
+		{"//evil.example/a", false, false, "protocol-relative"},
+		{`\\\\evil.example\a`, false, false, "protocol-relative"}, // two backslashes once Markdown escapes are read
+		{`/\evil.example`, false, false, "protocol-relative"},
+		{"ftp://example.org/", true, false, "uses ftp:"},
+		{"www.example.org", true, false, "bare address"},
+	} {
+		got := linkProblem([]byte(c.dest), c.autolink, c.anyWeb)
+		if (c.want == "") != (got == "") || !strings.Contains(got, c.want) {
+			t.Errorf("%q: %q, want %q", c.dest, got, c.want)
+		}
+	}
+}

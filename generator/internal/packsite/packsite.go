@@ -92,7 +92,7 @@ func Build(d *pack.Data, area pack.Area, md *markdown.Converter, opt Options) (*
 			errs = append(errs, diag.Flatten(err, "")...)
 			continue
 		}
-		src := markdown.Source{File: doc.File + " (filled in for " + ods + ")", Line: 1, Col: 1, Text: ex.Markdown, IDs: markdown.NewIDs(opt.Reserved...)}
+		src := markdown.Source{File: doc.File + " (filled in for " + ods + ")", Line: 1, Col: 1, Text: ex.Markdown, IDs: markdown.NewIDs(opt.Reserved...), AnyWebLink: true}
 		tree, err := md.Parse(src)
 		if err != nil {
 			errs = append(errs, diag.Flatten(err, "")...)
