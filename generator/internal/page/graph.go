@@ -17,17 +17,32 @@ import (
 func Link(pages []*Page) error {
 	slices.SortFunc(pages, func(a, b *Page) int { return cmp.Compare(a.Rel, b.Rel) })
 	var errs diag.List
-	claimed := map[string]diag.Pos{}
+	// Claims are by output file, not by address: /index.html and / are
+	// two addresses of one file.
+	type claimant struct {
+		url string
+		at  diag.Pos
+	}
+	claimed := map[string]claimant{}
 	claim := func(url string, at diag.Pos, what string) {
-		if prev, dup := claimed[url]; dup {
-			errs = append(errs, diag.Errorf(at, "%s %s is already claimed by %s", what, url, prev))
+		out := OutPath(url)
+		if prev, dup := claimed[out]; dup {
+			if prev.url == url {
+				errs = append(errs, diag.Errorf(at, "%s %s is already claimed by %s", what, url, prev.at))
+			} else {
+				errs = append(errs, diag.Errorf(at, "%s %s is the file %s, which %s (address %s) already writes", what, url, out, prev.at, prev.url))
+			}
 			return
 		}
-		claimed[url] = at
+		claimed[out] = claimant{url, at}
 	}
 	bySection := map[string]*Page{} // directory under content/ -> its _index page
 	for _, p := range pages {
-		claim(p.URL, diag.Pos{File: p.File}, "URL")
+		at := diag.Pos{File: p.File}
+		if p.Front.URL != "" && p.Doc != nil {
+			at = p.Doc.Pos("$.url")
+		}
+		claim(p.URL, at, "URL")
 		if p.Kind == Home || p.Kind == Pillar {
 			bySection[strings.TrimSuffix(path.Dir(p.Rel), ".")] = p
 		}

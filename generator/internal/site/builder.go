@@ -263,6 +263,18 @@ func (b *Builder) update(ctx context.Context) (_ *Result, err error) {
 	if err != nil {
 		return nil, err
 	}
+	var outErrs diag.List
+	for _, rel := range slices.Sorted(maps.Keys(b.static)) {
+		if msg := staticProblem(rel); msg != "" {
+			outErrs = append(outErrs, diag.Errorf(diag.Pos{File: path.Join(ContentDir, rel)}, "%s", msg))
+		}
+	}
+	if len(outErrs) == 0 {
+		outErrs = claimOutputs(pages, b.static, b.packFilesOr(packFiles, p.packs), forms)
+	}
+	if err := outErrs.Err(); err != nil {
+		return nil, err
+	}
 
 	// Assets and templates.
 	r = b.r
@@ -394,6 +406,11 @@ func (b *Builder) update(ctx context.Context) (_ *Result, err error) {
 			data, err := fs.ReadFile(b.root, path.Join(ContentDir, rel))
 			if err != nil {
 				return nil, err
+			}
+			if strings.EqualFold(path.Ext(rel), ".svg") {
+				if msg := svgProblem(data); msg != "" {
+					return nil, diag.Errorf(diag.Pos{File: path.Join(ContentDir, rel)}, "%s", msg)
+				}
 			}
 			set(rel, data)
 		} else {

@@ -110,10 +110,10 @@ func TestIncrementalRebuilds(t *testing.T) {
 			rendered: []string{"guide/_index.md", "guide/one.md"}},
 		{name: "site settings: everything", edit: map[string]string{"content/site.yaml": "title: Renamed\nbase_url: https://example.org/\norganisation:\n  name: Test Org\n"},
 			rendered: []string{"404.md", "_index.md", "guide/_index.md", "guide/one.md"}},
-		{name: "a static file", edit: map[string]string{"content/files/leaflet.txt": "hello"},
-			rendered: []string{}, changed: []string{"files/leaflet.txt"}},
-		{name: "a folder goes", edit: map[string]string{"content/files/leaflet.txt": ""},
-			rendered: []string{}, changed: []string{"files/leaflet.txt"}},
+		{name: "a static file", edit: map[string]string{"content/files/leaflet.pdf": "%PDF-1.4 hello"},
+			rendered: []string{}, changed: []string{"files/leaflet.pdf"}},
+		{name: "a folder goes", edit: map[string]string{"content/files/leaflet.pdf": ""},
+			rendered: []string{}, changed: []string{"files/leaflet.pdf"}},
 	})
 }
 
