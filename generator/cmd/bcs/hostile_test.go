@@ -68,6 +68,8 @@ func TestHostileContent(t *testing.T) {
 		hostileCase{name: "deeply-nested-list", files: map[string][]byte{"content/guide/deep.md": page(deep.String())}, want: `error ^content/guide/deep.md:39:1: this line is indented 66 columns`},
 		hostileCase{name: "nested-list-16-levels", files: map[string][]byte{"content/guide/nested.md": page(deep16)}, want: "ok"},
 		hostileCase{name: "deeply-nested-quotes", files: map[string][]byte{"content/guide/quotes.md": page(strings.Repeat(">", 20000) + " deep\n")}, want: "ok"},
+		hostileCase{name: "open-brackets-100000", files: map[string][]byte{"content/guide/brackets.md": page(strings.Repeat("[a](", 100000) + "\n")}, want: `error ^content/guide/brackets.md:6:1: this paragraph has more than 2000 opening brackets`},
+		hostileCase{name: "equal-headings-20000", files: map[string][]byte{"content/guide/headings.md": page(strings.Repeat("## Same\n\n", 20000))}, want: "ok"},
 		hostileCase{name: "very-long-line", files: map[string][]byte{"content/guide/long.md": page(strings.Repeat("word ", 400000) + "\n")}, want: "ok"},
 		hostileCase{name: "invalid-utf8-body", files: map[string][]byte{"content/guide/bytes.md": page("Fine line.\nBad \xff\xfe bytes.\n")}, want: `error ^content/guide/bytes.md:7:\d+: .*UTF-8`},
 		hostileCase{name: "invalid-utf8-front-matter", files: map[string][]byte{"content/guide/bytes.md": []byte("---\ntitle: Bad \xc3\x28\ndescription: x\n---\n")}, want: `error ^content/guide/bytes.md:2:\d+: .*UTF-8`},

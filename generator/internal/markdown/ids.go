@@ -17,11 +17,12 @@ import (
 type IDs struct {
 	mu   sync.Mutex
 	used map[string]bool
+	next map[string]int // the next suffix to try for a base: 20,000 equal headings stay linear
 }
 
 // NewIDs returns an IDs with the given ids already taken.
 func NewIDs(reserved ...string) *IDs {
-	ids := &IDs{used: map[string]bool{}}
+	ids := &IDs{used: map[string]bool{}, next: map[string]int{}}
 	for _, r := range reserved {
 		ids.used[r] = true
 	}
@@ -76,8 +77,12 @@ func (ids *IDs) Unique(base string) string {
 	ids.mu.Lock()
 	defer ids.mu.Unlock()
 	id := base
-	for i := 1; ids.used[id]; i++ {
-		id = base + "-" + strconv.Itoa(i)
+	if ids.used[id] {
+		i := max(ids.next[base], 1)
+		for id = base + "-" + strconv.Itoa(i); ids.used[id]; id = base + "-" + strconv.Itoa(i) {
+			i++
+		}
+		ids.next[base] = i + 1
 	}
 	ids.used[id] = true
 	return id

@@ -119,9 +119,18 @@ func (c *Converter) Parse(src Source) (ast.Node, error) {
 // 16 levels.
 const MaxIndent = 64
 
-// checkIndent refuses lines indented more than MaxIndent columns.
+// MaxBrackets is the most opening square brackets one paragraph (lines
+// without a blank line between them) may hold. Each may start a link whose
+// end the parser looks for in the rest of the paragraph, so the work grows
+// with the square of their number: "[a](" 100,000 times took 106 s. No page
+// needs more than a few hundred links in one paragraph.
+const MaxBrackets = 2000
+
+// checkIndent refuses lines indented more than MaxIndent columns, and
+// paragraphs with more than MaxBrackets opening brackets.
 func checkIndent(src Source) error {
 	line := src.Line
+	brackets, blockLine, inFence := 0, line, false
 	for rest := src.Text; len(rest) > 0; line++ {
 		l := rest
 		if i := bytes.IndexByte(rest, '\n'); i >= 0 {
@@ -141,6 +150,19 @@ func checkIndent(src Source) error {
 		}
 		if width > MaxIndent {
 			return diag.List{diag.Errorf(diag.Pos{File: src.File, Line: line, Col: src.Col}, "this line is indented %d columns: lists and code nested this deeply cannot be read; keep it under %d", width, MaxIndent)}
+		}
+		trimmed := bytes.TrimSpace(l)
+		if fence := bytes.HasPrefix(trimmed, []byte("```")) || bytes.HasPrefix(trimmed, []byte("~~~")); fence && width < 4 {
+			inFence = !inFence // code is not parsed for links
+			brackets, blockLine = 0, line+1
+			continue
+		}
+		if len(trimmed) == 0 || inFence {
+			brackets, blockLine = 0, line+1
+			continue
+		}
+		if brackets += bytes.Count(l, []byte("[")); brackets > MaxBrackets {
+			return diag.List{diag.Errorf(diag.Pos{File: src.File, Line: blockLine, Col: src.Col}, "this paragraph has more than %d opening brackets [: reading that many possible links would take minutes; split it up, or escape the brackets that are not links as \\[", MaxBrackets)}
 		}
 	}
 	return nil

@@ -131,3 +131,33 @@ func TestLinkPolicy(t *testing.T) {
 		}
 	}
 }
+
+// TestBracketBound: a paragraph with more opening brackets than any page
+// needs is refused at its first line; code blocks and separate paragraphs
+// are not counted together.
+func TestBracketBound(t *testing.T) {
+	md := New()
+	many := strings.Repeat("[a](", MaxBrackets+1)
+	_, err := md.Parse(Source{File: "in.md", Line: 3, Col: 1, Text: []byte("Intro.\n\n" + many + "\n")})
+	if err == nil || !strings.Contains(err.Error(), "in.md:5:1: this paragraph has more than 2000 opening brackets") {
+		t.Errorf("err = %v", err)
+	}
+	half := strings.Repeat("[x] ", MaxBrackets/2+1)
+	code := "```json\n" + strings.Repeat("[1],", MaxBrackets*2) + "\n```\n"
+	if _, err := md.Parse(Source{File: "in.md", Line: 1, Col: 1, Text: []byte(half + "\n\n" + half + "\n\n" + code)}); err != nil {
+		t.Errorf("two paragraphs under the bound and a code block: %v", err)
+	}
+}
+
+// TestManyEqualHeadings: 20,000 headings of one text get ids one to
+// 19,999 in order (and take linear time: BenchmarkEqualHeadings).
+func TestManyEqualHeadings(t *testing.T) {
+	ids := NewIDs("same-3")
+	var got []string
+	for range 6 {
+		got = append(got, ids.Unique("same"))
+	}
+	if strings.Join(got, " ") != "same same-1 same-2 same-4 same-5 same-6" {
+		t.Errorf("ids %v", got)
+	}
+}

@@ -2,11 +2,14 @@ package pack
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
+	"io"
 	"regexp"
 	"strconv"
 	"strings"
 	"text/template"
+	"text/template/parse"
 
 	"github.com/bcs/publish/generator/internal/codes"
 	"github.com/bcs/publish/generator/internal/diag"
@@ -78,8 +81,15 @@ func (d *Data) Expand(doc *Document, p *ICBPack) (*Expanded, error) {
 	if p.Formulary != nil {
 		view.Formulary = Escape(p.Formulary.Name)
 	}
+	if err := checkRanges(doc, t.Tree.Root); err != nil {
+		return nil, append(errs, err)
+	}
+
 	var buf bytes.Buffer
-	if err := t.Execute(&buf, view); err != nil {
+	if err := t.Execute(&limited{w: &buf, n: MaxDocument}, view); err != nil {
+		if errors.Is(err, errTooLong) {
+			return nil, append(errs, diag.Errorf(diag.Pos{File: doc.File}, "filled in for %s, this document is over %d MB: a placeholder repeats without end; no document is that long", p.Area.Key(), MaxDocument>>20))
+		}
 		return nil, append(errs, templateError(doc.File, err))
 	}
 	if err := errs.Err(); err != nil {
@@ -92,6 +102,72 @@ func (d *Data) Expand(doc *Document, p *ICBPack) (*Expanded, error) {
 		ex.References = append(ex.References, r.ID)
 	}
 	return ex, nil
+}
+
+// MaxDocument bounds a filled-in document, in bytes (the longest today is
+// under 60 KB).
+const MaxDocument = 8 << 20
+
+// MaxRange bounds {{range N}} over a number: no document repeats anything
+// more often, and {{range 200000000}} ran for minutes.
+const MaxRange = 1000
+
+var errTooLong = errors.New("document too long")
+
+// limited is a writer that fails once n bytes have been written.
+type limited struct {
+	w io.Writer
+	n int
+}
+
+func (l *limited) Write(p []byte) (int, error) {
+	if len(p) > l.n {
+		return 0, errTooLong
+	}
+	l.n -= len(p)
+	return l.w.Write(p)
+}
+
+// checkRanges refuses a {{range}} over a number larger than MaxRange.
+func checkRanges(doc *Document, n parse.Node) *diag.Error {
+	var walk func(parse.Node) *diag.Error
+	walk = func(n parse.Node) *diag.Error {
+		switch n := n.(type) {
+		case *parse.ListNode:
+			if n == nil {
+				return nil
+			}
+			for _, c := range n.Nodes {
+				if err := walk(c); err != nil {
+					return err
+				}
+			}
+		case *parse.RangeNode:
+			for _, cmd := range n.Pipe.Cmds {
+				for _, arg := range cmd.Args {
+					if num, ok := arg.(*parse.NumberNode); ok && num.IsInt && num.Int64 > MaxRange {
+						return diag.Errorf(position(doc.File, doc.Source, int(num.Pos)), "{{range %d}} repeats more than %d times: no document needs that", num.Int64, MaxRange)
+					}
+				}
+			}
+			if err := walk(n.List); err != nil {
+				return err
+			}
+			return walk(n.ElseList)
+		case *parse.IfNode:
+			if err := walk(n.List); err != nil {
+				return err
+			}
+			return walk(n.ElseList)
+		case *parse.WithNode:
+			if err := walk(n.List); err != nil {
+				return err
+			}
+			return walk(n.ElseList)
+		}
+		return nil
+	}
+	return walk(n)
 }
 
 // checkLiteralCodes finds numbers written out in the document's text that

@@ -81,6 +81,13 @@ func Link(pages []*Page) error {
 		slices.SortStableFunc(p.Children, func(a, b *Page) int {
 			return cmp.Or(cmp.Compare(a.Front.Weight, b.Front.Weight), cmp.Compare(a.Front.Title, b.Front.Title))
 		})
+		p.Clusters = 0
+		for i, c := range p.Children {
+			c.Index = i
+			if c.Kind == Cluster {
+				p.Clusters++
+			}
+		}
 	}
 	return errs.Err()
 }

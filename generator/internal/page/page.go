@@ -71,6 +71,8 @@ type Page struct {
 
 	Parent   *Page   // the pillar (or home) above this page; nil for home
 	Children []*Page // pages below a pillar or home, in weight order
+	Index    int     // p's place in Parent.Children
+	Clusters int     // how many of Children are cluster pages
 
 	// Generated pages (the starter packs' pages) have no content file: File
 	// names the data they come from, Doc is nil, HTML is their body already
@@ -107,6 +109,40 @@ func (p *Page) Ancestors() []*Page {
 		chain = append([]*Page{a}, chain...)
 	}
 	return chain
+}
+
+// Nearby returns at most n of the other cluster pages of p's pillar, those
+// nearest p in the pillar's order, in that order. The work is bounded by n,
+// not by the size of the section: a section of 10,000 pages must not make
+// each of its pages list the other 9,999.
+func (p *Page) Nearby(n int) []*Page {
+	if p.Parent == nil || p.Kind != Cluster || n <= 0 {
+		return nil
+	}
+	kids := p.Parent.Children
+	lo, hi := p.Index, p.Index+1 // the window kids[lo:hi] holds p
+	count := 0
+	for count < n && (lo > 0 || hi < len(kids)) {
+		// Take from each side in turn, from the other when one runs out.
+		if lo > 0 && (hi >= len(kids) || p.Index-lo <= hi-p.Index-1) {
+			lo--
+			if kids[lo].Kind == Cluster {
+				count++
+			}
+		} else {
+			if kids[hi].Kind == Cluster {
+				count++
+			}
+			hi++
+		}
+	}
+	out := make([]*Page, 0, count)
+	for _, c := range kids[lo:hi] {
+		if c != p && c.Kind == Cluster {
+			out = append(out, c)
+		}
+	}
+	return out
 }
 
 // Siblings returns the other cluster pages of p's pillar, in order.

@@ -1,6 +1,7 @@
 package page
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -135,5 +136,39 @@ func TestUnsafeActionURL(t *testing.T) {
 	_, err := Parse("content/x.md", "x.md", []byte("---\ntitle: T\ndescription: D\nsections:\n  - heading: H\n    action: {label: Go, url: \"javascript:alert(1)\"}\n---\n"))
 	if err == nil || !strings.Contains(err.Error(), `content/x.md:6:30: action url "javascript:alert(1)" must be`) {
 		t.Errorf("err = %v", err)
+	}
+}
+
+// TestNearby: a cluster page links the pages nearest it in its pillar's
+// order, at most n, whatever the size of the section.
+func TestNearby(t *testing.T) {
+	pillar := &Page{Kind: Pillar}
+	for i := range 30 {
+		c := &Page{Kind: Cluster, Parent: pillar, Index: i, Front: Front{Title: fmt.Sprint(i)}}
+		if i == 7 {
+			c.Kind = Pillar // a subsection among the children is not a sibling
+		}
+		pillar.Children = append(pillar.Children, c)
+	}
+	titles := func(ps []*Page) string {
+		var s []string
+		for _, p := range ps {
+			s = append(s, p.Front.Title)
+		}
+		return strings.Join(s, " ")
+	}
+	for _, c := range []struct {
+		at, n int
+		want  string
+	}{
+		{0, 4, "1 2 3 4"},
+		{29, 4, "25 26 27 28"},
+		{15, 4, "13 14 16 17"},
+		{8, 4, "5 6 9 10"},
+		{15, 100, "0 1 2 3 4 5 6 8 9 10 11 12 13 14 16 17 18 19 20 21 22 23 24 25 26 27 28 29"},
+	} {
+		if got := titles(pillar.Children[c.at].Nearby(c.n)); got != c.want {
+			t.Errorf("Nearby(%d) of %d = %q, want %q", c.n, c.at, got, c.want)
+		}
 	}
 }

@@ -2,6 +2,7 @@ package site
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 )
@@ -86,4 +87,29 @@ func TestRealClinicalPages(t *testing.T) {
 	}
 	contains(t, s, "packs/qhm/smr-consultation-template/index.html", `<span class="field field-text">Patient name</span>`, `<span class="field-check" aria-hidden="true">`,
 		`<h2 id="references">References</h2>`, `role="doc-noteref"`, `<span class="field">Filled in by the practice</span>`)
+}
+
+// TestSectionSizeDoesNotGrowPages: a cluster page of a section of 300 pages
+// is the size of one in a section of 30: it links its nearest siblings and
+// says how many more the pillar lists.
+func TestSectionSizeDoesNotGrowPages(t *testing.T) {
+	size := func(n int) int {
+		files := map[string]string{"templates/cluster.html": `{{define "main"}}<h1>{{.Title}}</h1>{{range .Siblings}}<a href="{{.URL}}">{{.Title}}</a>{{end}}{{with .SiblingsLeftOut}}<p>{{.}} more</p>{{end}}{{end}}`}
+		for i := range n {
+			files[fmt.Sprintf("content/guide/p%03d.md", i)] = fmt.Sprintf("---\ntitle: P%03d\ndescription: Page %d.\nweight: %d\n---\nText.\n", i, i, 10+i)
+		}
+		s := build(t, project(t, files))
+		page := string(s.Files["guide/p015/index.html"])
+		_, main, _ := strings.Cut(page, "<main>")
+		if links := strings.Count(main, `<a href="/guide/`); links != MaxSiblings {
+			t.Errorf("%d pages: the page links %d siblings, want %d", n, links, MaxSiblings)
+		}
+		if want := fmt.Sprintf("<p>%d more</p>", n+2-1-MaxSiblings); !strings.Contains(page, want) { // the section's own one and two
+			t.Errorf("%d pages: no %q", n, want)
+		}
+		return len(strings.Replace(page, fmt.Sprint(n+2-1-MaxSiblings), "N", 1))
+	}
+	if a, b := size(30), size(300); a != b {
+		t.Errorf("a page of a section of 30 is %d bytes, of 300 %d bytes", a, b)
+	}
 }

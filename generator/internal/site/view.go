@@ -69,15 +69,28 @@ func (v *View) FAQHub() []FAQGroup {
 	return v.r.faqs.get(v.r, v.r.pages)
 }
 
-// Siblings returns the other cluster pages of a cluster page's pillar, in
-// order ({{range .Siblings}}). It is made only when a template asks: a
-// section of n pages would otherwise cost n x n links per build.
+// MaxSiblings is how many of its pillar's other pages a cluster page links
+// at most: those nearest it. The pillar lists them all.
+const MaxSiblings = 10
+
+// Siblings returns the other cluster pages of a cluster page's pillar
+// nearest it, at most MaxSiblings, in order ({{range .Siblings}}), so that
+// a page's size does not grow with its section's.
 func (v *View) Siblings() []Link {
 	var out []Link
-	for _, s := range v.page.Siblings() {
+	for _, s := range v.page.Nearby(MaxSiblings) {
 		out = append(out, Link{Title: s.LinkText(), URL: s.URL})
 	}
 	return out
+}
+
+// SiblingsLeftOut is how many of the pillar's other cluster pages Siblings
+// leaves out (the template then links the pillar's full list).
+func (v *View) SiblingsLeftOut() int {
+	if v.page.Parent == nil || v.page.Kind != page.Cluster {
+		return 0
+	}
+	return max(0, v.page.Parent.Clusters-1-MaxSiblings)
 }
 
 // FormView places a page's form: Summary (the error summary, empty until a
