@@ -3,8 +3,11 @@ package site
 import (
 	"context"
 	"fmt"
+	"io/fs"
+	"os"
 	"strings"
 	"testing"
+	"testing/fstest"
 )
 
 const clinicalSite = "title: Test site\nbase_url: https://example.org/\nclinical_sections: [guide]\norganisation:\n  name: Test Org\nmenus:\n  main:\n    - name: Guide\n      url: /guide/\n"
@@ -85,6 +88,7 @@ func TestRealClinicalPages(t *testing.T) {
 	for _, f := range []string{"medicines-optimisation/index.html", "medicines-optimisation/high-risk-drug-monitoring/index.html", "packs/qhm/hrd-monitoring-sop/index.html"} {
 		contains(t, s, f, "Page last reviewed: 2 December 2026<br>Next review due: 2 June 2027")
 	}
+	contains(t, s, "medicines-optimisation/high-risk-drug-monitoring/index.html", "PRIMIS computes the national PINCER figures with its own definitions")
 	contains(t, s, "packs/qhm/smr-consultation-template/index.html", `<span class="field field-text">Patient name</span>`, `<span class="field-check" aria-hidden="true">`,
 		`<h2 id="references">References</h2>`, `role="doc-noteref"`, `<span class="field">Filled in by the practice</span>`)
 }
@@ -111,5 +115,46 @@ func TestSectionSizeDoesNotGrowPages(t *testing.T) {
 	}
 	if a, b := size(30), size(300); a != b {
 		t.Errorf("a page of a section of 30 is %d bytes, of 300 %d bytes", a, b)
+	}
+}
+
+// TestSpecialFilesRefused: a named pipe, socket or device anywhere in the
+// project is refused by its type, before anything opens it (a pipe would
+// block the read for ever): in the pack data as in content.
+func TestSpecialFilesRefused(t *testing.T) {
+	repo := os.DirFS("../../..")
+	fsys := fstest.MapFS{}
+	for _, dir := range []string{"content", "templates", "assets", "packs"} {
+		err := fs.WalkDir(repo, dir, func(name string, d fs.DirEntry, err error) error {
+			if err != nil || d.IsDir() {
+				return err
+			}
+			data, err := fs.ReadFile(repo, name)
+			fsys[name] = &fstest.MapFile{Data: data}
+			return err
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	for name, mode := range map[string]fs.FileMode{
+		"packs/formulary/pipe.yaml": fs.ModeNamedPipe, "content/notes.md": fs.ModeNamedPipe,
+		"content/sock.png": fs.ModeSocket, "packs/documents/smr-consultation-template.md": fs.ModeDevice | fs.ModeCharDevice,
+	} {
+		t.Run(name, func(t *testing.T) {
+			was := fsys[name]
+			fsys[name] = &fstest.MapFile{Data: []byte("never read"), Mode: mode}
+			defer func() {
+				if was != nil {
+					fsys[name] = was
+				} else {
+					delete(fsys, name)
+				}
+			}()
+			_, err := Build(context.Background(), fsys, Options{Now: now})
+			if err == nil || !strings.Contains(err.Error(), name+": this is a") || !strings.Contains(err.Error(), "not a file: the build reads only regular files") {
+				t.Fatalf("err = %v", err)
+			}
+		})
 	}
 }

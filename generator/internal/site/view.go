@@ -134,6 +134,7 @@ type SectionView struct {
 	Body       template.HTML
 	Rhythm     []SlotView
 	Benchmarks []indicator.Indicator
+	PINCER     bool // a benchmark is a PINCER indicator: the table says whose definitions it follows
 	Items      []template.HTML
 	FAQs       []FAQView
 	Action     *page.Action
@@ -307,6 +308,7 @@ func (r *renderer) section(p *page.Page, i int, s page.Section, ids *markdown.ID
 			continue
 		}
 		sv.Benchmarks = append(sv.Benchmarks, ind)
+		sv.PINCER = sv.PINCER || strings.HasPrefix(ind.ID, "PINCER")
 	}
 	return sv, errs.Err()
 }
