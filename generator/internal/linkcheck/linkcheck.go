@@ -167,6 +167,11 @@ func (x *Index) Apply(changed map[string]File) int {
 			for src := range x.frags[name] {
 				recheck[src] = true
 			}
+			if dir, ok := strings.CutSuffix(name, "/index.html"); ok { // and those written "/a#id"
+				for src := range x.frags[dir] {
+					recheck[src] = true
+				}
+			}
 		}
 	}
 	for name := range recheck {
@@ -277,10 +282,10 @@ func (x *Index) resolve(page string, l link) string {
 	if l.target != "" {
 		t = l.target
 		if !x.files[t] {
-			if x.files[t+"/index.html"] {
-				return "" // /a served by /a/index.html (hosts redirect)
+			if !x.files[t+"/index.html"] {
+				return "no such page or file"
 			}
-			return "no such page or file"
+			t += "/index.html" // /a is served by /a/index.html (hosts redirect), #fragment and all
 		}
 	}
 	if l.fragment == "" {

@@ -12,7 +12,8 @@ func TestCheck(t *testing.T) {
 			<a href="#here">self</a><h2 id="here">Here</h2> <a href="https://nhs.uk/x">external</a>
 			<a href="mailto:x@example.org">mail</a> <img src="/img.png" alt="">
 			<a href="/missing/">missing</a> <a href="/a/#nope">bad fragment</a> <a href="#gone">self bad</a>
-			<a href="/img.png#x">fragment on image</a> <a href="/a?q=1">query</a> <a href="/a">no slash</a>`),
+			<a href="/img.png#x">fragment on image</a> <a href="/a?q=1">query</a> <a href="/a">no slash</a>
+			<a href="/a#top">no slash, good fragment</a> <a href="/a#no-such-anchor">no slash, bad fragment</a>`),
 		"a/index.html": []byte(`<h1 id="top">A</h1><a href="../">up</a><a href="../b/">sideways</a>`),
 		"img.png":      []byte("png"),
 	}
@@ -23,6 +24,7 @@ func TestCheck(t *testing.T) {
 		{Page: "index.html", Href: "/a/#nope", Reason: `no element with id "nope" on /a/`},
 		{Page: "index.html", Href: "#gone", Reason: `no element with id "gone" on /`},
 		{Page: "index.html", Href: "/img.png#x", Reason: "a #fragment on a file that is not a page"},
+		{Page: "index.html", Href: "/a#no-such-anchor", Reason: `no element with id "no-such-anchor" on /a/`},
 	}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("Check:\n got %+v\nwant %+v", got, want)
