@@ -296,7 +296,11 @@ func (b *Builder) update(ctx context.Context) (_ *Result, err error) {
 		}
 		r.assets = newAssets
 	}
+	oldCSP := r.csp
 	r.pages, r.forms, r.csp, r.faqs, r.packs = pages, forms, contentSecurityPolicy(formOrigins(forms)), &faqHub{}, b.packs
+	if oldCSP != "" && oldCSP != r.csp {
+		p.all = true // every page carries the policy in its meta tag
+	}
 	if p.templates {
 		if r.templates, err = layout.Load(sub(b.root, TemplatesDir), TemplatesDir, r.funcs()); err != nil {
 			return nil, err

@@ -158,3 +158,46 @@ func TestSpecialFilesRefused(t *testing.T) {
 		})
 	}
 }
+
+// TestFormOriginChangesEveryPagesPolicy: a form posting to another origin
+// changes the site-wide Content-Security-Policy, so an update that makes
+// the change renders every page again, as a whole build would.
+func TestFormOriginChangesEveryPagesPolicy(t *testing.T) {
+	repo := os.DirFS("../../..")
+	fsys := fstest.MapFS{}
+	for _, dir := range []string{"content", "templates", "assets", "packs"} {
+		err := fs.WalkDir(repo, dir, func(name string, d fs.DirEntry, err error) error {
+			if err != nil || d.IsDir() {
+				return err
+			}
+			data, err := fs.ReadFile(repo, name)
+			fsys[name] = &fstest.MapFile{Data: data}
+			return err
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	b := NewBuilder(fsys, Options{Now: now, Preview: true})
+	if _, err := b.Update(context.Background(), nil); err != nil {
+		t.Fatal(err)
+	}
+	contact := string(fsys["content/contact.md"].Data)
+	fsys["content/contact.md"] = &fstest.MapFile{Data: []byte(strings.Replace(contact, "action: /api/contact", "action: https://forms.example.org/api/contact", 1))}
+	res, err := b.Update(context.Background(), []string{"content/contact.md"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	whole, err := Build(context.Background(), fsys, Options{Now: now, Preview: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range []string{"index.html", "faqs/index.html", "medicines-optimisation/index.html", "contact/index.html"} {
+		if !strings.Contains(string(res.Files[f]), "https://forms.example.org") {
+			t.Errorf("%s keeps the old policy after the update", f)
+		}
+		if string(res.Files[f]) != string(whole.Files[f]) {
+			t.Errorf("%s differs from a whole build", f)
+		}
+	}
+}
