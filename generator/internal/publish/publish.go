@@ -10,6 +10,8 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
+	"strings"
 	"sync"
 	"syscall"
 )
@@ -60,7 +62,9 @@ func NewStage(out string) (*Stage, error) {
 	if err := os.MkdirAll(filepath.Dir(out), 0o755); err != nil {
 		return nil, err
 	}
-	tmp, err := os.MkdirTemp(filepath.Dir(out), "."+filepath.Base(out)+".new-")
+	// The staging folder's name carries the process id, so that a later
+	// build can tell one left by a crashed build from one in use.
+	tmp, err := os.MkdirTemp(filepath.Dir(out), fmt.Sprintf(".%s.new-%d-", filepath.Base(out), os.Getpid()))
 	if err != nil {
 		return nil, err
 	}
@@ -123,12 +127,20 @@ func (s *Stage) Commit() (int, error) {
 // Abort removes the new tree; the target is untouched.
 func (s *Stage) Abort() { os.RemoveAll(s.tmp) }
 
-// cleanup removes directories left by earlier runs.
+// cleanup removes directories left by earlier runs: the old trees, and the
+// staging folders of builds whose process is gone (a crash, SIGKILL). A
+// staging folder of a build still running is left alone.
 func cleanup(parent, base string) {
-	for _, pattern := range []string{"." + base + ".old-*"} {
-		matches, _ := filepath.Glob(filepath.Join(parent, pattern))
-		for _, m := range matches {
-			os.RemoveAll(m)
+	matches, _ := filepath.Glob(filepath.Join(parent, "."+base+".old-*"))
+	for _, m := range matches {
+		os.RemoveAll(m)
+	}
+	staging, _ := filepath.Glob(filepath.Join(parent, "."+base+".new-*"))
+	for _, m := range staging {
+		rest := strings.TrimPrefix(filepath.Base(m), "."+base+".new-")
+		pid, err := strconv.Atoi(rest[:max(strings.IndexByte(rest, '-'), 0)])
+		if err != nil || pid <= 0 || !alive(pid) {
+			os.RemoveAll(m) // no process id (an older version's) or its process is gone
 		}
 	}
 }

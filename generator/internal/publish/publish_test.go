@@ -153,3 +153,33 @@ func TestModesUnderStrictUmask(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// TestCommitRemovesCrashedStaging: a successful Commit removes the staging
+// folders of builds whose process is gone, and leaves a running one's.
+func TestCommitRemovesCrashedStaging(t *testing.T) {
+	parent := t.TempDir()
+	out := filepath.Join(parent, "public")
+	crashed := filepath.Join(parent, ".public.new-999999999-123")
+	older := filepath.Join(parent, ".public.new-12345") // an older version's name, no process id
+	running := filepath.Join(parent, fmt.Sprintf(".public.new-%d-456", os.Getpid()))
+	for _, d := range []string{crashed, older, running} {
+		if err := os.MkdirAll(filepath.Join(d, "sub"), 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	s, err := NewStage(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Write("index.html", []byte("x")); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	for d, want := range map[string]bool{crashed: false, older: false, running: true} {
+		if _, err := os.Stat(d); (err == nil) != want {
+			t.Errorf("%s: exists %v, want %v", filepath.Base(d), err == nil, want)
+		}
+	}
+}

@@ -70,3 +70,9 @@ var umask = func() int {
 	syscall.Umask(m)
 	return m &^ 0o022 // the bits that would take away what a static host needs
 }()
+
+// alive reports whether a process with this id exists.
+func alive(pid int) bool {
+	err := syscall.Kill(pid, 0)
+	return err == nil || errors.Is(err, syscall.EPERM)
+}

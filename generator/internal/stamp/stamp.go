@@ -61,7 +61,8 @@ func Load(name string) Stamp {
 	return s
 }
 
-// Save writes the stamp atomically.
+// Save writes the stamp atomically: to a file of its own (two builds never
+// share one), flushed to disk, then renamed over the old stamp.
 func (s Stamp) Save(name string) error {
 	b, err := json.MarshalIndent(s, "", "  ")
 	if err != nil {
@@ -70,11 +71,23 @@ func (s Stamp) Save(name string) error {
 	if err := os.MkdirAll(filepath.Dir(name), 0o755); err != nil {
 		return err
 	}
-	tmp := name + ".new"
-	if err := os.WriteFile(tmp, append(b, '\n'), 0o644); err != nil {
+	f, err := os.CreateTemp(filepath.Dir(name), filepath.Base(name)+".new-*")
+	if err != nil {
 		return err
 	}
-	return os.Rename(tmp, name)
+	defer os.Remove(f.Name()) // a no-op once renamed
+	if _, err := f.Write(append(b, '\n')); err != nil {
+		f.Close()
+		return err
+	}
+	if err := f.Sync(); err != nil {
+		f.Close()
+		return err
+	}
+	if err := f.Close(); err != nil {
+		return err
+	}
+	return os.Rename(f.Name(), name)
 }
 
 // Remove deletes a stamp, so that the next build does the work.
