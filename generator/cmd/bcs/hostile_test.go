@@ -86,6 +86,11 @@ func TestHostileContent(t *testing.T) {
 			os.WriteFile(outside, []byte("alert(1)"), 0o644)
 			symlink(t, outside, filepath.Join(dir, "assets", "leak.js"))
 		}, want: `error ^assets/leak.js: .*symbolic link`},
+		hostileCase{name: "symlink-in-templates", setup: func(t *testing.T, dir string) {
+			outside := filepath.Join(t.TempDir(), "partial.html")
+			os.WriteFile(outside, []byte(`{{define "x"}}x{{end}}`), 0o644)
+			symlink(t, outside, filepath.Join(dir, "templates", "linked.html"))
+		}, want: `error ^templates/linked.html: .*symbolic link`},
 		hostileCase{name: "fifo-in-content", setup: func(t *testing.T, dir string) {
 			mkfifo(t, filepath.Join(dir, "content", "notes.md"))
 		}, want: `error ^content/notes.md: this is a named pipe \(FIFO\), not a file`},

@@ -19,6 +19,7 @@ import (
 	"io"
 	"io/fs"
 	"os"
+	"path"
 	"path/filepath"
 	"runtime"
 	"slices"
@@ -112,15 +113,24 @@ func HashInputs(root string, dirs []string, salt string) (string, map[string][]b
 	}
 	var entries []*entry
 	for _, d := range dirs {
-		err := filepath.WalkDir(filepath.Join(root, d), func(p string, de fs.DirEntry, err error) error {
-			if errors.Is(err, fs.ErrNotExist) && p == filepath.Join(root, d) {
+		// A folder that is itself a link (templates/ -> ../shared/templates)
+		// is read through the link by the build, so its files are hashed as
+		// files of d, not as the link's target string.
+		start := filepath.Join(root, d)
+		if info, err := os.Lstat(start); err == nil && info.Mode()&fs.ModeSymlink != 0 {
+			if real, err := filepath.EvalSymlinks(start); err == nil {
+				start = real
+			}
+		}
+		err := filepath.WalkDir(start, func(p string, de fs.DirEntry, err error) error {
+			if errors.Is(err, fs.ErrNotExist) && p == start {
 				return nil // a folder the project does not have
 			}
 			if err != nil {
 				return err
 			}
-			rel, _ := filepath.Rel(root, p)
-			entries = append(entries, &entry{rel: filepath.ToSlash(rel), mode: de.Type()})
+			rel, _ := filepath.Rel(start, p)
+			entries = append(entries, &entry{rel: path.Join(d, filepath.ToSlash(rel)), mode: de.Type()})
 			return nil
 		})
 		if err != nil {

@@ -107,3 +107,30 @@ func must[T any](v T, err error) T {
 	}
 	return v
 }
+
+// TestLinkedFolder: an input folder that is a symbolic link is hashed
+// through the link, so an edit to a file in its target makes the build
+// current no more (it used to hash the link's target string only).
+func TestLinkedFolder(t *testing.T) {
+	root := t.TempDir()
+	shared := t.TempDir()
+	write(t, filepath.Join(shared, "base.html"), "one")
+	if err := os.Symlink(shared, filepath.Join(root, "templates")); err != nil {
+		t.Skipf("SKIP: cannot make symbolic links here: %v", err)
+	}
+	h1, files, err := HashInputs(root, []string{"templates"}, "v1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if string(files["templates/base.html"]) != "one" {
+		t.Errorf("files = %v", files)
+	}
+	write(t, filepath.Join(shared, "base.html"), "two")
+	h2, _, err := HashInputs(root, []string{"templates"}, "v1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if h1 == h2 {
+		t.Error("an edit behind a linked templates/ left the hash as it was")
+	}
+}
