@@ -18,6 +18,7 @@ type buildCache struct {
 	dir     string
 	out     string // absolute output folder
 	inputs  string // stamp.HashInputs of this build
+	program string // stamp.Program: the executable's fingerprint
 	project fs.FS  // the project, with the inputs already read served from memory
 	md      *markdown.Cache
 }
@@ -33,7 +34,7 @@ func openCache(dir, root, out, options string) (*buildCache, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &buildCache{dir: dir, out: out, inputs: inputs, project: newPreloaded(root, files)}, nil
+	return &buildCache{dir: dir, out: out, inputs: inputs, program: prog, project: newPreloaded(root, files)}, nil
 }
 
 func (c *buildCache) stampFile() string { return stamp.File(c.dir, c.out) }
@@ -47,7 +48,7 @@ func (c *buildCache) current(now time.Time) bool {
 
 // markdown loads the Markdown cache; a damaged one is said and replaced.
 func (c *buildCache) markdown(stderr io.Writer) *markdown.Cache {
-	md, err := markdown.LoadCache(c.markdownFile())
+	md, err := markdown.LoadCacheFor(c.markdownFile(), c.program)
 	if err != nil {
 		fmt.Fprintf(stderr, "bcs: %v; converting every page again\n", err)
 		md = markdown.NewCache()

@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"runtime/debug"
 	"slices"
+	"strings"
 	"sync"
 )
 
@@ -34,6 +35,16 @@ type Cache struct {
 	dirty   bool                // an entry was added since loading
 	hits    int
 	misses  int
+	program string // the fingerprint of the program that made the entries
+}
+
+// header is the first line of the cache file: the format, and the
+// program that made it.
+func (c *Cache) header() string {
+	if c.program == "" {
+		return cacheHeader
+	}
+	return strings.TrimSuffix(cacheHeader, "\n") + "; program " + c.program + "\n"
 }
 
 type cacheKey [sha256.Size]byte
@@ -67,8 +78,15 @@ func moduleVersion(path string) string {
 // LoadCache reads the cache file name. A missing file, or one
 // from another version, gives an empty cache; a damaged one is an error
 // naming it (the caller may delete it).
-func LoadCache(name string) (*Cache, error) {
+func LoadCache(name string) (*Cache, error) { return LoadCacheFor(name, "") }
+
+// LoadCacheFor reads the cache file name made by the program whose
+// fingerprint is program (bcs passes the sha256 of its executable): a file
+// another program made is ignored, so a rebuilt bcs whose conversion
+// changed never serves the pieces the old one converted.
+func LoadCacheFor(name, program string) (*Cache, error) {
 	c := NewCache()
+	c.program = program
 	data, err := mapFile(name)
 	if errors.Is(err, os.ErrNotExist) {
 		return c, nil
@@ -76,7 +94,7 @@ func LoadCache(name string) (*Cache, error) {
 	if err != nil {
 		return nil, err
 	}
-	rest, ok := bytes.CutPrefix(data, []byte(cacheHeader))
+	rest, ok := bytes.CutPrefix(data, []byte(c.header()))
 	if !ok {
 		return c, nil // another format or version: start again
 	}
@@ -121,7 +139,7 @@ func (c *Cache) Save(name string) error {
 		return err
 	}
 	w := bufio.NewWriterSize(f, 1<<16)
-	w.WriteString(cacheHeader)
+	w.WriteString(c.header())
 	keys := make([]cacheKey, 0, len(c.used))
 	for k := range c.used {
 		keys = append(keys, k)

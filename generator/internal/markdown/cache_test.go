@@ -107,3 +107,26 @@ func TestCacheAcrossBuilds(t *testing.T) {
 		t.Errorf("another version: %d entries, err %v", len(c.entries), err)
 	}
 }
+
+// TestCacheOfAnotherProgram: a cache file made by another build of bcs (a
+// converter that may have changed) is not used.
+func TestCacheOfAnotherProgram(t *testing.T) {
+	file := filepath.Join(t.TempDir(), "markdown.cache")
+	c, err := LoadCacheFor(file, "program-a")
+	if err != nil {
+		t.Fatal(err)
+	}
+	md := NewCached(c)
+	if _, err := md.Convert(Source{File: "a.md", Line: 1, Col: 1, Text: []byte("# Hello\n\nSome *text*.\n")}); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.Save(file); err != nil {
+		t.Fatal(err)
+	}
+	if again, _ := LoadCacheFor(file, "program-a"); len(again.entries) == 0 {
+		t.Fatal("the same program's cache was not read back")
+	}
+	if other, err := LoadCacheFor(file, "program-b"); err != nil || len(other.entries) != 0 {
+		t.Errorf("another program's cache: %d entries, err %v", len(other.entries), err)
+	}
+}

@@ -7,6 +7,7 @@ import (
 
 	"github.com/bcs/publish/generator/internal/markdown"
 	"github.com/bcs/publish/generator/internal/site"
+	"github.com/bcs/publish/generator/internal/stamp"
 )
 
 // TestStartCache checks that the preview starts from the Markdown cache a
@@ -25,9 +26,21 @@ func TestStartCache(t *testing.T) {
 	if h, _ := convert(startCache(root)); h != 0 {
 		t.Errorf("no cache file: %d hits", h)
 	}
-	built := markdown.NewCache()
-	convert(built)
 	file := filepath.Join(root, site.CacheDir, site.MarkdownCacheFile)
+	other, _ := markdown.LoadCacheFor(file, "another build of bcs")
+	convert(other)
+	if err := other.Save(file); err != nil {
+		t.Fatal(err)
+	}
+	if h, _ := convert(startCache(root)); h != 0 {
+		t.Errorf("a cache another program made: %d hits", h)
+	}
+	prog, err := stamp.Program(filepath.Join(root, site.CacheDir))
+	if err != nil {
+		t.Fatal(err)
+	}
+	built, _ := markdown.LoadCacheFor(file+".x", prog) // as bcs build makes it
+	convert(built)
 	if err := built.Save(file); err != nil {
 		t.Fatal(err)
 	}

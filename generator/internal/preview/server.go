@@ -30,6 +30,7 @@ import (
 	"github.com/bcs/publish/generator/internal/markdown"
 	"github.com/bcs/publish/generator/internal/receiver"
 	"github.com/bcs/publish/generator/internal/site"
+	"github.com/bcs/publish/generator/internal/stamp"
 )
 
 // Watched are the project folders whose edits rebuild the site.
@@ -361,7 +362,12 @@ func contentType(name string) string {
 // so that the first build of a large site is quick; the preview adds to it
 // in memory and never writes it (bcs build keeps it to what a build uses).
 func startCache(root string) *markdown.Cache {
-	c, err := markdown.LoadCache(filepath.Join(root, site.CacheDir, site.MarkdownCacheFile))
+	dir := filepath.Join(root, site.CacheDir)
+	prog, err := stamp.Program(dir)
+	if err != nil {
+		return markdown.NewCache()
+	}
+	c, err := markdown.LoadCacheFor(filepath.Join(dir, site.MarkdownCacheFile), prog)
 	if err != nil {
 		return markdown.NewCache()
 	}
