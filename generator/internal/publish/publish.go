@@ -13,7 +13,6 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-	"syscall"
 )
 
 // Write replaces the directory out with exactly files (path relative to out
@@ -98,7 +97,10 @@ func (s *Stage) Write(name string, data []byte) error {
 // Commit flushes the new tree to disk and swaps it in for out. It returns
 // the number of files written.
 func (s *Stage) Commit() (int, error) {
-	syscall.Sync() // flush the new tree before it becomes the live one
+	if err := syncTree(s.tmp); err != nil { // flush the new tree before it becomes the live one
+		s.Abort()
+		return 0, err
+	}
 	if err := os.Chmod(s.tmp, DirMode); err != nil {
 		s.Abort()
 		return 0, err
