@@ -255,7 +255,7 @@ func cmdClinicalReview(args []string, stdout, stderr io.Writer) error {
 	}
 	record := data.WriteRecord(old)
 	if !bytes.Equal(old, record) {
-		if err := writeFileAtomic(name, record); err != nil {
+		if err := publish.WriteFileAtomic(name, record); err != nil {
 			return err
 		}
 		fmt.Fprintf(stdout, "wrote %s\n", pack.RecordFile)
@@ -268,26 +268,4 @@ func cmdClinicalReview(args []string, stdout, stderr io.Writer) error {
 		fmt.Fprintf(stdout, "not signed: no reviewer has signed for fingerprint %s yet; a named reviewer adds a row under %q\n", data.Fingerprint(), pack.SignOffHeading)
 	}
 	return nil
-}
-
-// writeFileAtomic replaces name with data, so that a crash leaves the old
-// file or the new one, never half of one.
-func writeFileAtomic(name string, data []byte) error {
-	f, err := os.CreateTemp(filepath.Dir(name), "."+filepath.Base(name)+".new-*")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(f.Name()) // a no-op once renamed
-	if _, err := f.Write(data); err != nil {
-		f.Close()
-		return err
-	}
-	if err := f.Sync(); err != nil {
-		f.Close()
-		return err
-	}
-	if err := f.Close(); err != nil {
-		return err
-	}
-	return os.Rename(f.Name(), name)
 }

@@ -3,6 +3,7 @@ package markdown
 import (
 	"bytes"
 	"html"
+	"strconv"
 	"strings"
 
 	"github.com/yuin/goldmark/ast"
@@ -106,22 +107,9 @@ func (fieldParser) Parse(_ ast.Node, block text.Reader, _ parser.Context) ast.No
 	case n.Label == "" && n.Of != FieldCheck:
 		n.Bad = "a " + string(n.Of) + " field needs a label, as in " + fieldOpen + string(n.Of) + ": Patient name" + fieldClose
 	case len(n.Label) > MaxFieldLabel:
-		n.Bad = "a form field's label is longer than " + itoa(MaxFieldLabel) + " bytes"
+		n.Bad = "a form field's label is longer than " + strconv.Itoa(MaxFieldLabel) + " bytes"
 	}
 	return n
-}
-
-func itoa(n int) string {
-	var b [20]byte
-	i := len(b)
-	for {
-		i--
-		b[i] = byte('0' + n%10)
-		n /= 10
-		if n == 0 {
-			return string(b[i:])
-		}
-	}
 }
 
 // fieldRenderer renders a field as an empty box with its label, for the web

@@ -10,6 +10,7 @@ import (
 
 	"github.com/bcs/publish/generator/internal/codes"
 	"github.com/bcs/publish/generator/internal/diag"
+	"github.com/bcs/publish/generator/internal/markdown"
 )
 
 // CheckInline stands in a sentence or a table cell wherever a value is not
@@ -28,8 +29,8 @@ const CheckShort = "Check with your ICB before use"
 func (d *Data) funcs(p *ICBPack, cite func(string) (codes.Concept, error), use func(topic string), refs *citations) template.FuncMap {
 	field := func(kind string) func(string) (string, error) {
 		return func(label string) (string, error) {
-			if strings.ContainsAny(label, "[]\n\r") || len(label) > 200 {
-				return "", fmt.Errorf("a field's label is one line of plain words without square brackets, under 200 characters: %q", label)
+			if strings.ContainsAny(label, "[]\n\r") || len(label) > markdown.MaxFieldLabel {
+				return "", fmt.Errorf("a field's label is one line of plain words without square brackets, under %d characters: %q", markdown.MaxFieldLabel, label)
 			}
 			if strings.TrimSpace(label) == "" && kind != "check" {
 				return "", fmt.Errorf("a %s field needs a label", kind)

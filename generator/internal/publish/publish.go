@@ -146,3 +146,31 @@ func cleanup(parent, base string) {
 		}
 	}
 }
+
+// WriteFileAtomic replaces name with data: written to a file of its own
+// beside it, flushed to disk, then renamed over it, so that a crash leaves
+// the old file or the new one, never half of one, and two writers never
+// share a temporary file.
+func WriteFileAtomic(name string, data []byte) error {
+	f, err := os.CreateTemp(filepath.Dir(name), "."+filepath.Base(name)+".new-*")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(f.Name()) // a no-op once renamed
+	if err := f.Chmod(FileMode); err != nil {
+		f.Close()
+		return err
+	}
+	if _, err := f.Write(data); err != nil {
+		f.Close()
+		return err
+	}
+	if err := f.Sync(); err != nil {
+		f.Close()
+		return err
+	}
+	if err := f.Close(); err != nil {
+		return err
+	}
+	return os.Rename(f.Name(), name)
+}

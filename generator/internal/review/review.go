@@ -7,7 +7,9 @@
 package review
 
 import (
+	"cmp"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/bcs/publish/generator/internal/diag"
@@ -104,11 +106,7 @@ func Gate(items []Item, today time.Time) (diag.List, []Due) {
 			due = append(due, Due{Item: it, Days: days})
 		}
 	}
-	for i := 1; i < len(due); i++ { // few items: insertion sort keeps the file order among equals
-		for j := i; j > 0 && due[j].Days < due[j-1].Days; j-- {
-			due[j], due[j-1] = due[j-1], due[j]
-		}
-	}
+	slices.SortStableFunc(due, func(a, b Due) int { return cmp.Compare(a.Days, b.Days) }) // file order among equals
 	return errs, due
 }
 

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"path"
 	"slices"
 	"strings"
@@ -69,13 +70,7 @@ func staticProblem(rel string) string {
 	case "":
 		hint = "a file without an extension could be a host's configuration (like _headers)"
 	}
-	kinds := slices.Sorted(func(yield func(string) bool) {
-		for e := range StaticTypes {
-			if !yield(e) {
-				return
-			}
-		}
-	})
+	kinds := slices.Sorted(maps.Keys(StaticTypes))
 	msg := fmt.Sprintf("%q files are not published: content/ holds pages (.md) and files of these types: %s", ext, strings.Join(kinds, " "))
 	if ext == "" {
 		msg = "a file without an extension is not published: content/ holds pages (.md) and files of these types: " + strings.Join(kinds, " ")
@@ -174,23 +169,11 @@ func claimOutputs(pages []*page.Page, static map[string]bool, packFiles map[stri
 			claim(exportPath(f), p.Doc.Pos("$.form"), "the form")
 		}
 	}
-	for _, rel := range slices.Sorted(func(yield func(string) bool) {
-		for r := range static {
-			if !yield(r) {
-				return
-			}
-		}
-	}) {
+	for _, rel := range slices.Sorted(maps.Keys(static)) {
 		claim(rel, diag.Pos{File: path.Join(ContentDir, rel)}, "the file")
 	}
-	for _, f := range slices.Sorted(func(yield func(string) bool) {
-		for r := range packFiles {
-			if !yield(r) {
-				return
-			}
-		}
-	}) {
-		if strings.HasPrefix(f, RedirectsFile) || f == RedirectsFile {
+	for _, f := range slices.Sorted(maps.Keys(packFiles)) {
+		if f == RedirectsFile {
 			continue
 		}
 		claim(f, diag.Pos{File: "packs/pack.yaml"}, "the packs")

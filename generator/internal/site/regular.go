@@ -63,3 +63,9 @@ func (r regularOnly) Stat(name string) (fs.FileInfo, error) { return fs.Stat(r.F
 func (r regularOnly) Lstat(name string) (fs.FileInfo, error) { return fs.Lstat(r.FS, name) }
 
 func (r regularOnly) ReadLink(name string) (string, error) { return fs.ReadLink(r.FS, name) }
+
+// symlinkError refuses a symbolic link in the content: it could point
+// outside the project (and publish what it points at) or at itself.
+func symlinkError(name string) *diag.Error {
+	return diag.Errorf(diag.Pos{File: name}, "symbolic links are not followed (one could publish a file from outside the project, or loop): put the file itself here")
+}

@@ -122,21 +122,7 @@ func TestSectionSizeDoesNotGrowPages(t *testing.T) {
 // project is refused by its type, before anything opens it (a pipe would
 // block the read for ever): in the pack data as in content.
 func TestSpecialFilesRefused(t *testing.T) {
-	repo := os.DirFS("../../..")
-	fsys := fstest.MapFS{}
-	for _, dir := range []string{"content", "templates", "assets", "packs"} {
-		err := fs.WalkDir(repo, dir, func(name string, d fs.DirEntry, err error) error {
-			if err != nil || d.IsDir() {
-				return err
-			}
-			data, err := fs.ReadFile(repo, name)
-			fsys[name] = &fstest.MapFile{Data: data}
-			return err
-		})
-		if err != nil {
-			t.Fatal(err)
-		}
-	}
+	fsys := repoProject(t)
 	for name, mode := range map[string]fs.FileMode{
 		"packs/formulary/pipe.yaml": fs.ModeNamedPipe, "content/notes.md": fs.ModeNamedPipe,
 		"content/sock.png": fs.ModeSocket, "packs/documents/smr-consultation-template.md": fs.ModeDevice | fs.ModeCharDevice,
@@ -163,21 +149,7 @@ func TestSpecialFilesRefused(t *testing.T) {
 // changes the site-wide Content-Security-Policy, so an update that makes
 // the change renders every page again, as a whole build would.
 func TestFormOriginChangesEveryPagesPolicy(t *testing.T) {
-	repo := os.DirFS("../../..")
-	fsys := fstest.MapFS{}
-	for _, dir := range []string{"content", "templates", "assets", "packs"} {
-		err := fs.WalkDir(repo, dir, func(name string, d fs.DirEntry, err error) error {
-			if err != nil || d.IsDir() {
-				return err
-			}
-			data, err := fs.ReadFile(repo, name)
-			fsys[name] = &fstest.MapFile{Data: data}
-			return err
-		})
-		if err != nil {
-			t.Fatal(err)
-		}
-	}
+	fsys := repoProject(t)
 	b := NewBuilder(fsys, Options{Now: now, Preview: true})
 	if _, err := b.Update(context.Background(), nil); err != nil {
 		t.Fatal(err)
@@ -200,4 +172,26 @@ func TestFormOriginChangesEveryPagesPolicy(t *testing.T) {
 			t.Errorf("%s differs from a whole build", f)
 		}
 	}
+}
+
+// repoProject is the repository's project (content, templates, assets,
+// packs) in memory, to change one file of it.
+func repoProject(t *testing.T) fstest.MapFS {
+	t.Helper()
+	repo := os.DirFS("../../..")
+	fsys := fstest.MapFS{}
+	for _, dir := range []string{"content", "templates", "assets", "packs"} {
+		err := fs.WalkDir(repo, dir, func(name string, d fs.DirEntry, err error) error {
+			if err != nil || d.IsDir() {
+				return err
+			}
+			data, err := fs.ReadFile(repo, name)
+			fsys[name] = &fstest.MapFile{Data: data}
+			return err
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	return fsys
 }
