@@ -4,6 +4,7 @@
 package config
 
 import (
+	"net/mail"
 	"net/url"
 	"strconv"
 	"strings"
@@ -22,6 +23,7 @@ type Site struct {
 	Organisation   Organisation `yaml:"organisation"`
 	Contact        Contact      `yaml:"contact"`
 	Menus          Menus        `yaml:"menus"`
+	Submissions    Submissions  `yaml:"submissions"`
 	// ClinicalSections are the folders under content/ whose pages make
 	// clinical statements: each needs last_reviewed and next_review.
 	ClinicalSections []string `yaml:"clinical_sections"`
@@ -53,6 +55,21 @@ type Contact struct {
 	Hours     string `yaml:"hours"`
 	Address   string `yaml:"address"`
 }
+
+// Submissions says what happens to the answers people send through the
+// site's forms: who hears of each at once, the address the email comes
+// from, and how long the answers are kept. `bcs receive` reads these from
+// the form export the build writes, so the running receiver and the
+// privacy notice never disagree with this file.
+type Submissions struct {
+	Notify        []string `yaml:"notify"`         // the team's addresses: each request is emailed to them
+	From          string   `yaml:"from"`           // the site's own sending address
+	RetentionDays int      `yaml:"retention_days"` // answers older than this are purged; the privacy notice says so
+}
+
+// DefaultRetentionDays is how long answers are kept when the settings do
+// not say: a year, what the contact form has always told people.
+const DefaultRetentionDays = 365
 
 // Menus are the site's navigation lists.
 type Menus struct {
@@ -107,10 +124,34 @@ func Parse(name string, src []byte) (*Site, error) {
 			errs = append(errs, diag.Errorf(doc.Pos("$.clinical_sections["+strconv.Itoa(i)+"]"), "a clinical section is a folder under content/, such as medicines-optimisation"))
 		}
 	}
+	errs = append(errs, s.Submissions.check(doc)...)
 	if len(errs) > 0 {
 		return nil, errs
 	}
 	return s, nil
+}
+
+func (sub *Submissions) check(doc *yamldoc.Doc) diag.List {
+	var errs diag.List
+	email := func(path, v string) {
+		a, err := mail.ParseAddress(v)
+		if err != nil || a.Name != "" || strings.ContainsAny(v, "\r\n") {
+			errs = append(errs, diag.Errorf(doc.Pos(path), "%q is not a plain email address, like team@example.org", v))
+		}
+	}
+	for i, v := range sub.Notify {
+		email("$.submissions.notify["+strconv.Itoa(i)+"]", v)
+	}
+	if sub.From != "" {
+		email("$.submissions.from", sub.From)
+	}
+	switch {
+	case sub.RetentionDays == 0:
+		sub.RetentionDays = DefaultRetentionDays
+	case sub.RetentionDays < 1 || sub.RetentionDays > 3650:
+		errs = append(errs, diag.Errorf(doc.Pos("$.submissions.retention_days"), "retention_days must be a number of days from 1 to 3650 (ten years)"))
+	}
+	return errs
 }
 
 // AbsURL joins a site path such as "/a/b/" to the base URL.
