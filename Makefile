@@ -6,7 +6,7 @@ PKGS    := ./...
 
 E2E     := generator/e2e
 
-.PHONY: all build drafts clinical-review serve receive test test-go test-e2e e2e-deps vet fmt-check fuzz bench clean
+.PHONY: all build drafts clinical-review serve receive test test-deps test-go test-e2e e2e-deps vet fmt-check fuzz bench clean
 
 all: build
 
@@ -23,7 +23,13 @@ clinical-review:
 	$(BCS) clinical-review
 
 ## test: every test: formatting, vet, browser and validator checks, then all Go tests
-test: fmt-check vet test-e2e test-go
+## (installing first what they need: test-deps)
+test: test-deps fmt-check vet test-e2e test-go
+
+## test-deps: install the Debian packages the tests need and the machine lacks (.ci/deps: Chromium,
+## Java, LibreOffice, poppler, the aiosmtpd SMTP server); as non-root, fail with the apt-get command
+test-deps:
+	bash .ci/deps
 
 ## test-go: unit, golden, whole-site, CLI-script and fuzz-seed tests
 test-go:
@@ -97,7 +103,7 @@ serve:
 
 ## receive: build, then serve public/ and the form receiver on http://127.0.0.1:8081, storing in submissions.db
 receive: build
-	$(BCS) receive -site public
+	$(BCS) receive -site public -store-only
 
 clean:
 	rm -rf public .public.* .bcs-cache

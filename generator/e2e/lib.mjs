@@ -9,6 +9,7 @@ import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } 
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { extname, join, resolve, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 export const require = createRequire(import.meta.url);
 export const root = resolve(import.meta.dirname, '../..');
@@ -73,7 +74,7 @@ export async function startSite({ project = root } = {}) {
   const base = `http://127.0.0.1:${server.address().port}`;
 
   const db = join(tmp, 'submissions.db');
-  const receiver = spawn(bcs, ['receive', '-addr', '127.0.0.1:0', '-forms', join(out, 'forms'), '-db', db, '-allow-origin', base, '-rate', '0'], { stdio: ['ignore', 'pipe', process.env.E2E_DEBUG ? 'inherit' : 'ignore'] });
+  const receiver = spawn(bcs, ['receive', '-store-only', '-addr', '127.0.0.1:0', '-forms', join(out, 'forms'), '-db', db, '-allow-origin', base, '-rate', '0'], { stdio: ['ignore', 'pipe', process.env.E2E_DEBUG ? 'inherit' : 'ignore'] });
   receiverAddr = await new Promise((ok, fail) => {
     let text = '';
     receiver.stdout.on('data', (d) => {
@@ -99,6 +100,64 @@ export function submissions(site) {
   const [head, ...rows] = csv.trim().split('\n');
   const cols = head.split(',');
   return rows.map((r) => Object.fromEntries(r.split(',').map((v, i) => [cols[i], v])));
+}
+
+const smtpd = fileURLToPath(new URL('../internal/smtptest/smtpd.py', import.meta.url));
+const smtpMissing = "the real SMTP server for this test is missing: run 'make test-deps' (as root: apt-get install -y python3-aiosmtpd)";
+
+// startSMTP starts the real SMTP server the Go tests use (smtpd.py on
+// Debian's python3-aiosmtpd; see generator/internal/smtptest) on a free port
+// of 127.0.0.1, plain, storing every message in maildir (by default a new
+// temporary folder, which stop() removes). It fails, never skips, when the
+// server is missing.
+// It returns { port, maildir, stop, messages }; messages() reads what has
+// arrived, in order, as { from, to, headers, body, raw }: the envelope, the
+// header fields by lower-cased name (the first of a repeated one, unfolded),
+// and the message as sent.
+export async function startSMTP({ maildir } = {}) {
+  const own = !maildir;
+  maildir ??= mkdtempSync(join(tmpdir(), 'bcs-smtp-'));
+  // /usr/bin/python3, where Debian installs aiosmtpd, whatever python3 is on
+  // PATH; -I keeps PYTHONPATH and user site-packages out.
+  const proc = spawn('/usr/bin/python3', ['-I', smtpd, '--maildir', maildir, '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let stderr = '';
+  proc.stderr.on('data', (d) => { stderr += d; if (process.env.E2E_DEBUG) process.stderr.write(d); });
+  const exited = new Promise((ok) => proc.on('close', ok));
+  const started = new Promise((ok, fail) => {
+    const timer = setTimeout(() => { proc.kill(); fail(new Error(`smtpd.py did not start listening within 20 s:\n${stderr}`)); }, 20000);
+    let text = '';
+    proc.stdout.on('data', (d) => {
+      text += d;
+      const m = text.match(/^listening 127\.0\.0\.1:(\d+)\n/);
+      if (m) { clearTimeout(timer); ok(Number(m[1])); }
+    });
+    proc.on('error', (e) => { clearTimeout(timer); fail(e.code === 'ENOENT' ? new Error(smtpMissing) : e); });
+    proc.on('exit', (code) => { clearTimeout(timer); fail(new Error(code === 3 ? smtpMissing : `smtpd.py exited with ${code} before listening:\n${stderr}`)); });
+  });
+  const port = await started.catch((e) => {
+    if (own) rmSync(maildir, { recursive: true, force: true });
+    throw e;
+  });
+
+  const stop = async () => {
+    if (proc.exitCode === null && proc.signalCode === null) proc.kill('SIGTERM');
+    await exited;
+    if (own) rmSync(maildir, { recursive: true, force: true });
+  };
+  const messages = () => readdirSync(maildir).filter((n) => /^\d+\.eml$/.test(n)).sort().map((name) => {
+    const { from, to } = JSON.parse(readFileSync(join(maildir, name.replace(/\.eml$/, '.json')), 'utf8'));
+    const raw = readFileSync(join(maildir, name), 'utf8');
+    const end = raw.search(/\r?\n\r?\n/);
+    const head = end < 0 ? raw : raw.slice(0, end);
+    const body = end < 0 ? '' : raw.slice(end).replace(/^\r?\n\r?\n/, '');
+    const headers = {};
+    for (const field of head.split(/\r?\n(?![ \t])/)) {
+      const i = field.indexOf(':');
+      if (i > 0) headers[field.slice(0, i).trim().toLowerCase()] ??= field.slice(i + 1).replace(/\r?\n[ \t]+/g, ' ').trim();
+    }
+    return { from, to, headers, body, raw };
+  });
+  return { port, maildir, stop, messages };
 }
 
 export async function launch() {
