@@ -57,6 +57,7 @@ type Server struct {
 	forms   atomic.Pointer[receiver.Handler]
 	store   *receiver.Store
 	origin  string
+	hosts   hostGuard // the Host headers answered (DNS rebinding)
 	log     *slog.Logger
 
 	mu      sync.Mutex // one build at a time
@@ -121,6 +122,7 @@ func Run(ctx context.Context, cfg Config) error {
 		hub:     newHub(),
 		store:   store,
 		origin:  "http://" + ln.Addr().String(),
+		hosts:   newHostGuard(cfg.Addr),
 		log:     slog.New(slog.NewTextHandler(cfg.Out, &slog.HandlerOptions{Level: slog.LevelWarn})),
 	}
 
@@ -133,7 +135,7 @@ func Run(ctx context.Context, cfg Config) error {
 	}
 	s.Rebuild(ctx, nil)
 
-	srv := &http.Server{Handler: s, ReadHeaderTimeout: 10 * time.Second}
+	srv := newHTTPServer(s)
 	srv.RegisterOnShutdown(s.hub.close)
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()
@@ -264,8 +266,13 @@ func (s *Server) mountForms(files map[string][]byte) {
 }
 
 // ServeHTTP serves the preview: the live-reload stream and script, the form
-// endpoints, and the site from memory.
+// endpoints, and the site from memory. A request for a Host that is not
+// this machine's is refused before any of them (see hostGuard).
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if !s.hosts.allows(r.Host) {
+		s.hosts.refuse(w, r)
+		return
+	}
 	w.Header().Set("Cache-Control", "no-store")
 	w.Header().Set("X-Content-Type-Options", "nosniff")
 	switch r.URL.Path {
