@@ -11,18 +11,37 @@
   var title = document.title.replace(/^Error: /, '');
   var sending = false;
 
-  function answer(rule) {
+  // The checks of generator/internal/form/validate.go, in its order, so the
+  // browser never accepts what the server refuses. invisible is the server's
+  // invisible(): characters that show nothing by themselves (White_Space,
+  // format characters such as U+200B, default-ignorable code points),
+  // trimmed from both ends so an answer of only these is empty. bidi is its
+  // bidiControl(). A browser without Unicode property escapes cannot parse
+  // this file; the form then posts without it and the server checks alone.
+  var invisible = /^[\p{White_Space}\p{Cf}\p{Default_Ignorable_Code_Point}]+|[\p{White_Space}\p{Cf}\p{Default_Ignorable_Code_Point}]+$/gu;
+  var bidi = /\p{Bidi_Control}/u;
+  // A control character, a lone surrogate or U+FFFD (which the browser sends
+  // for a lone surrogate): the server refuses them all.
+  var unusable = /[\p{Cc}\p{Cs}\uFFFD]/u;
+
+  function raw(rule) {
     var el = form.elements[rule.name];
     if (!el) return '';
     if (rule.type === 'checkbox') return el.checked ? 'yes' : '';
-    var v = el.value || '';
+    return el.value || '';
+  }
+
+  function normalise(rule, v) {
     if (rule.type === 'textarea') v = v.replace(/\r\n?/g, '\n');
-    v = v.trim();
+    v = v.replace(invisible, '');
     return rule.uppercase ? v.toUpperCase() : v;
   }
 
   function check(rule) {
-    var v = answer(rule);
+    var v = raw(rule);
+    if (bidi.test(v)) return rule.bidi;
+    v = normalise(rule, v);
+    if (unusable.test(rule.type === 'textarea' ? v.replace(/[\n\t]/g, '') : v)) return rule.unusable;
     if (!v) return rule.required ? rule.messages.required : '';
     if (Array.from(v).length > rule.max) return rule.messages.too_long;
     if (rule.pattern && !new RegExp(rule.pattern).test(v)) return rule.messages.format;

@@ -114,6 +114,33 @@ test('with JavaScript: the same checks before sending, then a JSON post and the 
   assert.ok(submissions(site).some((r) => r.name === 'With Script'), 'the submission is not in the database');
 });
 
+test('with JavaScript: an answer of invisible characters is empty, and a text-direction control is refused, before sending', async (t) => {
+  if (!browser) return skipOrFail(t, `Chromium (${chromium})`);
+  const page = await browser.newPage();
+  t.after(() => page.close());
+  const posts = [];
+  page.on('request', (r) => { if (r.url().includes('/api/')) posts.push(r.url()); });
+  await page.goto(site.base + '/contact/');
+  await fill(page, 'Invisible');
+  await page.fill('#contact-name', '\u200b\u2060\u00a0\ufeff');
+  await page.fill('#contact-practice', 'Riverside\u202e Surgery');
+  await page.click('button[type=submit]');
+  await page.waitForSelector('.error-summary');
+  assert.equal(posts.length, 0, 'the browser posted answers the server refuses');
+  assert.equal(await page.locator('.error-summary a[href="#contact-name"]').textContent(), 'Enter your name');
+  assert.match(await page.locator('.error-summary a[href="#contact-practice"]').textContent(), /^Practice name: .*changes the direction of text/);
+
+  // Invisible characters around an answer are trimmed, as the server does.
+  await page.fill('#contact-name', '\u200bInvisible Trimmed\ufeff');
+  await page.fill('#contact-practice', 'Riverside Surgery');
+  await page.fill('#contact-ods-code', '\u2060a81001\u200b');
+  await page.click('button[type=submit]');
+  await page.waitForURL('**/contact/thanks/');
+  const row = submissions(site).find((r) => r.name === 'Invisible Trimmed');
+  assert.ok(row, 'the trimmed answer is not in the database');
+  assert.equal(row.ods_code, 'A81001');
+});
+
 test('the error page the receiver sends passes axe-core and the Nu HTML checker', async (t) => {
   const res = await fetch(site.base + '/api/contact', {
     method: 'POST',

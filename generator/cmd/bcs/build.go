@@ -17,6 +17,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/bcs/publish/generator/internal/config"
 	"github.com/bcs/publish/generator/internal/pack"
 	"github.com/bcs/publish/generator/internal/packsite"
 	"github.com/bcs/publish/generator/internal/publish"
@@ -73,6 +74,7 @@ func cmdBuild(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 			// Nothing changed since the last build into the same folder: done.
 			fmt.Fprintf(stdout, "%s is up to date: nothing it is built from has changed (checked in %s; bcs build -no-cache builds it again)\n",
 				*out, time.Since(start).Round(time.Millisecond))
+			printUnconfirmed(stdout, unconfirmedSettings(*root))
 			return nil
 		default:
 			project, opt.Cache = c.project, c.markdown(stderr)
@@ -118,6 +120,7 @@ func cmdBuild(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		}
 		fmt.Fprintf(stdout, "review due %s: %q, next review %s (%s)\n", when, d.What, d.Next.Format("2 January 2006"), d.At)
 	}
+	printUnconfirmed(stdout, s.Unconfirmed)
 	if *external {
 		for _, e := range s.External {
 			fmt.Fprintf(stdout, "external %s  (%d page(s): %s)\n", e.URL, len(e.Pages), strings.Join(e.Pages[:min(3, len(e.Pages))], ", "))
@@ -129,6 +132,40 @@ func cmdBuild(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	fmt.Fprintln(stdout)
 	return nil
+}
+
+// printUnconfirmed names the settings that are still placeholders (listed
+// under unconfirmed: in site.yaml, or needed and not set), on every build,
+// so that nobody publishes a drama-range telephone number or a footer
+// without the company's number without being told.
+func printUnconfirmed(w io.Writer, list []config.Placeholder) {
+	if len(list) == 0 {
+		return
+	}
+	fmt.Fprintf(w, "unconfirmed settings in %s (placeholders, not yet checked):\n", site.SettingsFile)
+	for _, p := range list {
+		at := ""
+		if p.At.Line > 0 {
+			at = fmt.Sprintf(" (line %d)", p.At.Line)
+		}
+		fmt.Fprintf(w, "  %s — %s%s\n", p.Setting, p.Reason, at)
+	}
+}
+
+// unconfirmedSettings reads the unconfirmed settings of the project in root
+// when no build reads them (an up-to-date build, the preview's start). A
+// settings file that does not parse gives none: whatever builds next
+// reports its errors.
+func unconfirmedSettings(root string) []config.Placeholder {
+	src, err := os.ReadFile(filepath.Join(root, filepath.FromSlash(site.SettingsFile)))
+	if err != nil {
+		return nil
+	}
+	s, err := config.Parse(site.SettingsFile, src)
+	if err != nil {
+		return nil
+	}
+	return s.Unconfirmed()
 }
 
 // printPackReport says, per pack area, what the pack rests on: confirmed

@@ -1,6 +1,7 @@
 // Package config holds the site settings from content/site.yaml: title, base
-// URL, organisation, menus and contact details. The file is decoded strictly:
-// an unknown or misspelt key is an error.
+// URL, organisation, menus, contact details, what happens to form
+// submissions, and which settings are still placeholders. The file is
+// decoded strictly: an unknown or misspelt key is an error.
 package config
 
 import (
@@ -27,6 +28,9 @@ type Site struct {
 	// ClinicalSections are the folders under content/ whose pages make
 	// clinical statements: each needs last_reviewed and next_review.
 	ClinicalSections []string `yaml:"clinical_sections"`
+	// Placeholders are the settings entered before their real values were
+	// known (`unconfirmed:`); see Unconfirmed.
+	Placeholders []Placeholder `yaml:"unconfirmed"`
 }
 
 // Clinical reports whether the page at rel (its path under content/) is in
@@ -40,12 +44,18 @@ func (s *Site) Clinical(rel string) bool {
 	return false
 }
 
-// Organisation describes the company, for the footer and JSON-LD.
+// Organisation describes the company, for the footer, the privacy notice
+// and JSON-LD.
 type Organisation struct {
 	Name        string `yaml:"name"`
-	LegalName   string `yaml:"legal_name"`
+	LegalName   string `yaml:"legal_name"` // as registered at Companies House; the data controller
 	Description string `yaml:"description"`
 	Logo        string `yaml:"logo"` // site path of the logo image
+	// CompanyNumber and RegisteredOffice are what a company's website must
+	// show (the Companies Act's trading disclosures), from its Companies
+	// House record.
+	CompanyNumber    string `yaml:"company_number"`    // 8 characters: 01234567, or SC123456 in Scotland
+	RegisteredOffice string `yaml:"registered_office"` // the address, on one line
 }
 
 // Contact is how people reach the company.
@@ -125,6 +135,8 @@ func Parse(name string, src []byte) (*Site, error) {
 		}
 	}
 	errs = append(errs, s.Submissions.check(doc)...)
+	errs = append(errs, s.Organisation.check(doc)...)
+	errs = append(errs, s.checkPlaceholders(doc)...)
 	if len(errs) > 0 {
 		return nil, errs
 	}

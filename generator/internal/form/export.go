@@ -10,7 +10,7 @@ import (
 )
 
 // ExportFormat is the version of the export file's layout.
-const ExportFormat = 1
+const ExportFormat = 2
 
 // Export is what the generator writes for the receiver (public/forms/<id>.json):
 // the resolved definition, the site it belongs to, and the page the form
@@ -18,9 +18,34 @@ const ExportFormat = 1
 type Export struct {
 	Format     int        `json:"format"`
 	BaseURL    string     `json:"base_url"` // the site's address; posts must come from its origin
+	Site       Site       `json:"site"`
 	Definition Definition `json:"definition"`
 	Page       Shell      `json:"page"`
+	// Packs are the starter pack pages by ICB code (/packs/qhm/), for the
+	// links a pack request's thank-you page and email carry.
+	Packs map[string]Pack `json:"packs,omitempty"`
 }
+
+// Site is what the receiver needs to know of the site settings: whom to
+// tell of each submission, from which address, and how long answers are
+// kept (content/site.yaml, submissions).
+type Site struct {
+	Name          string   `json:"name"`
+	Notify        []string `json:"notify"`
+	From          string   `json:"from"`
+	RetentionDays int      `json:"retention_days"`
+}
+
+// Pack is one ICB's starter pack as a pack request links it.
+type Pack struct {
+	Name   string `json:"name"`   // the ICB's name
+	Page   string `json:"page"`   // site path of its pack page
+	Anchor string `json:"anchor"` // the id on the thank-you page of the line that links it
+}
+
+// PackAnchor is the id, on a form's thank-you page, of the line linking the
+// pack of the ICB with this code.
+func PackAnchor(code string) string { return "pack-" + strings.ToLower(code) }
 
 // Shell is the HTML of the form's page without the form: Head runs to where
 // the error summary goes, Middle from there to the form, Tail to the end.

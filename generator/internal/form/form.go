@@ -29,6 +29,18 @@ type Definition struct {
 	Submit string  `yaml:"submit" json:"submit"` // the button's label
 	Trap   string  `yaml:"trap" json:"trap"`     // name of the hidden spam-trap field
 	Fields []Field `yaml:"fields" json:"fields"`
+	// PackRequest, when set, says which answer asks for the standalone
+	// starter pack and which field names the ICB: the thank-you page and the
+	// team's email then link straight to that ICB's pack.
+	PackRequest *PackRequest `yaml:"pack_request" json:"pack_request,omitempty"`
+}
+
+// PackRequest picks out a request for the starter pack: the answer Value to
+// the choice field Field, with the ICB chosen in the select field ICB.
+type PackRequest struct {
+	Field string `yaml:"field" json:"field"`
+	Value string `yaml:"value" json:"value"`
+	ICB   string `yaml:"icb" json:"icb"`
 }
 
 // Field is one question of a form.
@@ -238,11 +250,63 @@ func Resolve(d Definition, lists Lists, at func(path string) diag.Pos) (*Form, e
 		}
 		defaultMessages(fd)
 	}
+	if pr := d.PackRequest; pr != nil {
+		errs = append(errs, checkPackRequest(d, pr, at)...)
+	}
 	if err := errs.Err(); err != nil {
 		return nil, err
 	}
 	f.Def = d
 	return f, nil
+}
+
+// checkPackRequest checks that pack_request names a choice field and one of
+// its options, and a select field for the ICB.
+func checkPackRequest(d Definition, pr *PackRequest, at func(string) diag.Pos) diag.List {
+	var errs diag.List
+	field := func(name string) *Field {
+		i := slices.IndexFunc(d.Fields, func(fd Field) bool { return fd.Name == name })
+		if i < 0 {
+			return nil
+		}
+		return &d.Fields[i]
+	}
+	switch fd := field(pr.Field); {
+	case fd == nil:
+		errs = append(errs, diag.Errorf(at("pack_request.field"), "pack_request.field %q is not a field of this form", pr.Field))
+	case fd.Type != Radios && fd.Type != Select:
+		errs = append(errs, diag.Errorf(at("pack_request.field"), "pack_request.field %q must be a radios or select field", pr.Field))
+	case !slices.ContainsFunc(fd.Options, func(o Option) bool { return o.Value == pr.Value }):
+		errs = append(errs, diag.Errorf(at("pack_request.value"), "pack_request.value %q is not one of the options of %q", pr.Value, pr.Field))
+	}
+	if fd := field(pr.ICB); fd == nil || fd.Type != Select {
+		errs = append(errs, diag.Errorf(at("pack_request.icb"), "pack_request.icb %q must name the select field listing the ICBs", pr.ICB))
+	}
+	return errs
+}
+
+// Label returns the label of the option value of the choice field name, or
+// value itself when there is none (a free-text answer).
+func (f *Form) Label(name, value string) string {
+	fd, ok := f.Field(name)
+	if !ok {
+		return value
+	}
+	for _, o := range fd.Options {
+		if o.Value == value {
+			return o.Label
+		}
+	}
+	return value
+}
+
+// PackAsked returns the ICB whose pack a post with answers v asks for.
+func (f *Form) PackAsked(v Values) (icb string, ok bool) {
+	pr := f.Def.PackRequest
+	if pr == nil || v[pr.Field] != pr.Value || v[pr.ICB] == "" {
+		return "", false
+	}
+	return v[pr.ICB], true
 }
 
 // defaultMessages fills the messages left empty, in the GOV.UK style.

@@ -159,6 +159,95 @@ func TestValidate(t *testing.T) {
 	}
 }
 
+// characterCase is one answer to one field of definition(), the rest of the
+// post being good(): want is part of the message it must get ("" for none)
+// and keep, when set, the answer as stored.
+type characterCase struct {
+	name, field, answer, want, keep string
+}
+
+// characterCases are answers of invisible characters and text-direction
+// controls, one per character class Validate treats specially. The browser
+// script is checked against the same cases (TestBrowserScriptAgrees).
+var characterCases = []characterCase{
+	{"zero width space", "name", "\u200b", "Enter your name", ""},
+	{"word joiner", "name", "\u2060", "Enter your name", ""},
+	{"byte order mark", "name", "\ufeff", "Enter your name", ""},
+	{"no-break space", "name", "\u00a0", "Enter your name", ""},
+	{"ideographic space", "name", "\u3000", "Enter your name", ""},
+	{"mongolian vowel separator", "name", "\u180e", "Enter your name", ""},
+	{"zero width non-joiner", "name", "\u200c", "Enter your name", ""},
+	{"zero width joiner", "name", "\u200d", "Enter your name", ""},
+	{"soft hyphen", "name", "\u00ad", "Enter your name", ""},
+	{"line separator", "name", "\u2028", "Enter your name", ""},
+	{"variation selector", "name", "\ufe0f", "Enter your name", ""},
+	{"hangul filler", "name", "\u3164", "Enter your name", ""},
+	{"combining grapheme joiner", "name", "\u034f", "Enter your name", ""},
+	{"tag character", "name", "\U000e0020", "Enter your name", ""},
+	{"invisible mixed with spaces", "name", " \u200b\u00a0 \u2060\t\ufeff\u3000 ", "Enter your name", ""},
+	{"invisible in a required email", "email", "\u200b\u200c\u200d", "Enter email address", ""},
+	{"invisible in a required code", "ods_code", "\u2060 \u2060", "Enter practice ODS code", ""},
+	{"invisible lines in an optional textarea", "message", "\u200b\r\n\u2060\n\u00a0", "", ""},
+	{"trimmed at both ends", "name", "\u200b\u00a0Ann Smith\ufeff\u2060", "", "Ann Smith"},
+	{"trimmed before the pattern", "ods_code", "\ufeffa81001\u200b", "", "A81001"},
+	{"trimmed before the email format", "email", "\u2060ann@example.nhs.uk\u200b", "", "ann@example.nhs.uk"},
+	{"a joiner inside is kept", "name", "Ann\u200dSmith", "", "Ann\u200dSmith"},
+	{"left-to-right embedding", "name", "Ann\u202a", "direction of text", ""},
+	{"right-to-left embedding", "name", "\u202bAnn", "direction of text", ""},
+	{"pop directional formatting", "name", "A\u202cnn", "direction of text", ""},
+	{"left-to-right override", "name", "Ann\u202d", "direction of text", ""},
+	{"right-to-left override", "name", "Ann\u202eelif.exe", "direction of text", ""},
+	{"left-to-right isolate", "name", "Ann\u2066", "direction of text", ""},
+	{"right-to-left isolate", "name", "Ann\u2067", "direction of text", ""},
+	{"first strong isolate", "name", "Ann\u2068", "direction of text", ""},
+	{"pop directional isolate", "name", "Ann\u2069", "direction of text", ""},
+	{"left-to-right mark", "name", "Ann\u200e", "direction of text", ""},
+	{"right-to-left mark", "name", "Ann\u200f", "direction of text", ""},
+	{"arabic letter mark", "name", "Ann\u061c", "direction of text", ""},
+	{"direction control alone in an optional field", "phone", "\u200f", "direction of text", ""},
+	{"direction control in a textarea", "message", "Call me\n\u202e on Tuesday", "direction of text", ""},
+	{"direction control in a code", "ods_code", "A81001\u2066", "direction of text", ""},
+	{"a control character", "name", "Ann\u0007", "cannot be used", ""},
+	{"a control character inside", "name", "Ann\u0085Smith", "cannot be used", ""},
+	{"a control character that is white space, at the end", "name", "Ann\u0085", "", "Ann"},
+	{"a replacement character", "message", "\ufffd", "cannot be used", ""},
+}
+
+// TestValidateCharacters checks the character classes of characterCases:
+// an answer with no visible character is empty, invisible characters are
+// trimmed from both ends, and a text-direction control is refused with a
+// message naming the field.
+func TestValidateCharacters(t *testing.T) {
+	f := mustResolve(t)
+	for _, tc := range characterCases {
+		t.Run(tc.name, func(t *testing.T) {
+			post := good()
+			post.Set(tc.field, tc.answer)
+			r, err := f.Validate(post)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := r.Errors
+			switch {
+			case tc.want == "" && len(got) != 0:
+				t.Errorf("%q: errors %v, want none", tc.answer, got)
+			case tc.want != "" && (len(got) != 1 || got[0].Field != tc.field || !strings.Contains(got[0].Message, tc.want)):
+				t.Errorf("%q: errors %v, want one for %s containing %q", tc.answer, got, tc.field, tc.want)
+			}
+			if tc.want == "" && r.Values[tc.field] != tc.keep {
+				t.Errorf("%q stored as %q, want %q", tc.answer, r.Values[tc.field], tc.keep)
+			}
+			refused := strings.Contains(tc.want, "direction") || strings.Contains(tc.want, "cannot be used")
+			if _, kept := r.Values[tc.field]; tc.keep == "" && !refused && kept {
+				t.Errorf("%q: an answer with no visible character is kept as %q", tc.answer, r.Values[tc.field])
+			}
+			if fd, _ := f.Field(tc.field); refused && len(got) == 1 && !strings.HasPrefix(got[0].Message, fd.Label+": ") {
+				t.Errorf("message %q does not name the field %q", got[0].Message, fd.Label)
+			}
+		})
+	}
+}
+
 func TestValidateNormalises(t *testing.T) {
 	r, err := mustResolve(t).Validate(good())
 	if err != nil {
@@ -295,6 +384,11 @@ func FuzzValidate(f *testing.F) {
 	f.Add("name=%ff&email=a@b.c&consent=yes")
 	f.Add("name=a&name=b")
 	f.Add("message=" + strings.Repeat("x", 6000))
+	for _, tc := range characterCases {
+		post := good()
+		post.Set(tc.field, tc.answer)
+		f.Add(post.Encode())
+	}
 	f.Fuzz(func(t *testing.T, body string) {
 		post, err := url.ParseQuery(body)
 		if err != nil {
@@ -316,6 +410,9 @@ func FuzzValidate(f *testing.F) {
 				fd, _ := form.Field(name)
 				if !utf8.ValidString(v) || utf8.RuneCountInString(v) > fd.MaxLength {
 					t.Fatalf("accepted %s = %q", name, v)
+				}
+				if v == "" || strings.TrimFunc(v, invisible) != v || strings.ContainsFunc(v, bidiControl) {
+					t.Fatalf("accepted %s = %q: untrimmed, empty or holding a text-direction control", name, v)
 				}
 			}
 		}

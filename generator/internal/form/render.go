@@ -70,6 +70,14 @@ type rule struct {
 	Pattern   string   `json:"pattern,omitempty"`
 	Uppercase bool     `json:"uppercase,omitempty"`
 	Messages  Messages `json:"messages"`
+	Unusable  string   `json:"unusable"` // a control character (unusableMessage)
+	Bidi      string   `json:"bidi"`     // a text-direction control (bidiMessage)
+}
+
+// newRule is the browser's copy of field fd's checks; its input has id id.
+func newRule(fd *Field, id string) rule {
+	return rule{Name: fd.Name, Type: fd.Type, ID: id, Required: fd.Required, MaxLength: fd.MaxLength, Pattern: fd.Pattern,
+		Uppercase: fd.Uppercase, Messages: fd.Messages, Unusable: unusableMessage(fd), Bidi: bidiMessage(fd)}
 }
 
 // Render renders the form in state s.
@@ -109,7 +117,7 @@ func (f *Form) Render(s State) (HTML, error) {
 			g.Options = append(g.Options, ov)
 		}
 		v.Fields = append(v.Fields, fv)
-		rules = append(rules, rule{Name: fd.Name, Type: fd.Type, ID: fv.ID, Required: fd.Required, MaxLength: fd.MaxLength, Pattern: fd.Pattern, Uppercase: fd.Uppercase, Messages: fd.Messages})
+		rules = append(rules, newRule(&fd, fv.ID))
 	}
 	for _, e := range s.Errors {
 		target := "main-content"

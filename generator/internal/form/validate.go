@@ -9,8 +9,9 @@ import (
 	"unicode/utf8"
 )
 
-// Values are a submission's answers by field name, normalised (trimmed,
-// line endings made \n, codes upper-cased). Unanswered fields are absent.
+// Values are a submission's answers by field name, normalised (trimmed of
+// invisible characters, line endings made \n, codes upper-cased).
+// Unanswered fields, and answers with no visible character, are absent.
 type Values map[string]string
 
 // FieldError is a problem with one answer, in words for the user.
@@ -51,7 +52,7 @@ func (f *Form) Validate(post url.Values) (*Result, error) {
 		}
 	}
 	r := &Result{Values: Values{}}
-	if strings.TrimSpace(post.Get(f.Def.Trap)) != "" {
+	if strings.TrimFunc(post.Get(f.Def.Trap), invisible) != "" {
 		r.Spam = true
 	}
 	for i := range f.Def.Fields {
@@ -73,15 +74,19 @@ func (f *Form) Validate(post url.Values) (*Result, error) {
 }
 
 // check normalises one answer and returns it with the message of its first
-// problem, or "".
+// problem, or "". A text-direction control is looked for before trimming,
+// so that one at either end is refused rather than quietly dropped.
 func (f *Form) check(fd *Field, v string) (string, string) {
 	if !utf8.ValidString(v) {
 		return strings.ToValidUTF8(v, "\uFFFD"), fd.Label + ": the answer contains characters that are not valid text; type it again"
 	}
+	if strings.ContainsFunc(v, bidiControl) {
+		return normalise(fd, v), bidiMessage(fd)
+	}
 	v = normalise(fd, v)
 	for _, r := range v {
 		if unicode.IsControl(r) && !(fd.Type == Textarea && (r == '\n' || r == '\t')) || r == '\uFFFD' {
-			return v, fd.Label + ": the answer contains a character that cannot be used; type it again"
+			return v, unusableMessage(fd)
 		}
 	}
 	switch {
@@ -108,18 +113,50 @@ func (f *Form) check(fd *Field, v string) (string, string) {
 	return v, ""
 }
 
+// unusableMessage is the message for an answer holding a control character
+// (or U+FFFD, what a browser sends for a broken one).
+func unusableMessage(fd *Field) string {
+	return fd.Label + ": the answer contains a character that cannot be used; type it again"
+}
+
+// bidiMessage is the message for an answer holding a text-direction control.
+func bidiMessage(fd *Field) string {
+	return fd.Label + ": the answer contains a hidden character that changes the direction of text, which cannot be used; type the answer again rather than pasting it"
+}
+
 // normalise trims an answer, makes its line endings \n and upper-cases codes.
-// The browser script does the same before its own checks.
+// The browser script (assets/js/form.js) does the same before its own checks.
 func normalise(fd *Field, v string) string {
 	if fd.Type == Textarea {
 		v = strings.ReplaceAll(strings.ReplaceAll(v, "\r\n", "\n"), "\r", "\n")
 	}
-	v = strings.TrimSpace(v)
+	v = strings.TrimFunc(v, invisible)
 	if fd.Uppercase {
 		v = strings.ToUpper(v)
 	}
 	return v
 }
+
+// invisible reports whether r shows nothing by itself: Unicode White_Space
+// (spaces, U+00A0 NO-BREAK SPACE, U+3000), a format character (category Cf:
+// U+200B ZERO WIDTH SPACE, U+2060 WORD JOINER, U+FEFF, U+180E, U+200C and
+// U+200D, U+00AD SOFT HYPHEN) or another default-ignorable code point (a
+// variation selector, a Hangul filler, U+034F). They are trimmed from both
+// ends of an answer, so one made only of them is empty and fails "required"
+// instead of storing a blank. Inside an answer they stay: a joiner there
+// can be part of a name or an emoji. The browser script's pattern,
+// [\p{White_Space}\p{Cf}\p{Default_Ignorable_Code_Point}], is the same set
+// (Default_Ignorable_Code_Point is derived from the tables used here).
+func invisible(r rune) bool {
+	return unicode.In(r, unicode.White_Space, unicode.Cf, unicode.Variation_Selector, unicode.Other_Default_Ignorable_Code_Point)
+}
+
+// bidiControl reports whether r is one of the characters that change the
+// direction of the text after them (Unicode Bidi_Control: the embeddings
+// and overrides U+202A-U+202E, the isolates U+2066-U+2069 and the marks
+// U+200E, U+200F and U+061C). In an answer they can make what the team
+// reads differ from what was typed, so an answer holding one is refused.
+func bidiControl(r rune) bool { return unicode.Is(unicode.Bidi_Control, r) }
 
 // clip shortens a user-supplied string for an error message.
 func clip(s string) string {

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/bcs/publish/generator/internal/assets"
+	"github.com/bcs/publish/generator/internal/config"
 	"github.com/bcs/publish/generator/internal/diag"
 	"github.com/bcs/publish/generator/internal/form"
 	"github.com/bcs/publish/generator/internal/layout"
@@ -87,6 +88,9 @@ type Result struct {
 	Stats   Stats
 	Packs   []PackReport // every ICB's pack, by ODS code
 	Reviews []review.Due // clinical reviews due within review.DueWithin, soonest first
+	// Unconfirmed are the settings still placeholders (config.Site.Unconfirmed),
+	// which the build names on every run until they are checked.
+	Unconfirmed []config.Placeholder
 	// Until is when the first page left out for being dated in the future
 	// falls due, so the site goes out of date; zero when there is none.
 	Until time.Time
@@ -510,7 +514,7 @@ func (b *Builder) update(ctx context.Context) (_ *Result, err error) {
 		until = expires // the day a review passes, the build fails
 	}
 	return &Result{Files: files, Pages: pages, Changed: slices.Sorted(maps.Keys(changed)), Stats: st, Packs: sortedReports(b.reports),
-		Reviews: due, Until: until}, nil
+		Reviews: due, Unconfirmed: b.in.settings.Unconfirmed(), Until: until}, nil
 }
 
 // External lists the external links of the site as last built, by address:

@@ -165,7 +165,9 @@ func TestPackEditsRebuildOnlyTheirPacks(t *testing.T) {
 	qj2 := string(fsys["packs/formulary/derbyshire.yaml"].Data)
 	qj2Pages := []string{"packs/qj2/_index.md", "packs/qj2/discharge-reconciliation-workflow.md", "packs/qj2/hrd-monitoring-sop.md",
 		"packs/qj2/repeat-prescribing-sop.md", "packs/qj2/scope-of-practice.md", "packs/qj2/smr-consultation-template.md"}
-	listers := []string{"medicines-optimisation/practice-level.md", "packs/_index.md"} // they list the packs' documents
+	// They list the packs: the practice page and the index list their documents,
+	// the form's thank-you page links each ICB's pack.
+	listers := []string{"medicines-optimisation/practice-level.md", "packs/_index.md", "thanks.md"}
 	runSteps(t, fsys, Options{Now: now}, []step{
 		{name: "one area's formulary: its pack only", edit: map[string]string{"packs/formulary/derbyshire.yaml": strings.Replace(qj2, "an individual funding request", "a funding request", 1)},
 			rendered: slices.Sorted(slices.Values(append(slices.Clone(qj2Pages), listers...)))},

@@ -87,7 +87,15 @@ func (r *renderer) finishForm(p *page.Page, f *form.Form, rendered []byte) (page
 	if err != nil {
 		return nil, nil, diag.Errorf(diag.Pos{File: p.File}, "%v", err)
 	}
-	e := &form.Export{Format: form.ExportFormat, BaseURL: r.site.BaseURL, Definition: f.Def, Page: shell}
+	sub := r.site.Submissions
+	e := &form.Export{Format: form.ExportFormat, BaseURL: r.site.BaseURL, Definition: f.Def, Page: shell,
+		Site: form.Site{Name: r.site.Title, Notify: sub.Notify, From: sub.From, RetentionDays: sub.RetentionDays}}
+	if f.Def.PackRequest != nil {
+		e.Packs = map[string]form.Pack{}
+		for _, l := range r.packLinks() {
+			e.Packs[l.Code] = form.Pack{Name: l.Name, Page: l.URL, Anchor: form.PackAnchor(l.Code)}
+		}
+	}
 	if pageHTML, err = e.RenderPage(f, form.State{}); err != nil {
 		return nil, nil, err
 	}
@@ -95,6 +103,40 @@ func (r *renderer) finishForm(p *page.Page, f *form.Form, rendered []byte) (page
 		return nil, nil, err
 	}
 	return pageHTML, export, nil
+}
+
+// PackLink is the line of a form's thank-you page that links one ICB's
+// pack; only the line whose id is the address's #fragment shows (CSS
+// :target), so a pack request lands on a page linking that ICB's pack
+// without a script.
+type PackLink struct {
+	Code, Name, URL, ID string
+}
+
+// packLinks are the pack pages of the ICBs in force, by code.
+func (r *renderer) packLinks() []PackLink {
+	if r.packs == nil || r.packs.data == nil {
+		return nil
+	}
+	var out []PackLink
+	for _, a := range r.packs.areas {
+		if !a.IsPlace() {
+			out = append(out, PackLink{Code: a.ICB.Code, Name: a.ICB.Name, URL: areaURL(a), ID: form.PackAnchor(a.ICB.Code)})
+		}
+	}
+	slices.SortFunc(out, func(a, b PackLink) int { return strings.Compare(a.Code, b.Code) })
+	return out
+}
+
+// thanksPackLinks are the pack lines of page p when it is the thank-you
+// page of a form that takes pack requests.
+func (r *renderer) thanksPackLinks(p *page.Page) []PackLink {
+	for _, f := range r.forms {
+		if f.Def.PackRequest != nil && f.Def.Thanks == p.URL {
+			return r.packLinks()
+		}
+	}
+	return nil
 }
 
 // exportPath is where a form's export is written.

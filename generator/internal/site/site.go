@@ -83,6 +83,8 @@ type Site struct {
 	Packs []PackReport      // every ICB's starter pack, by ODS code
 	// Reviews are the clinical reviews due within review.DueWithin.
 	Reviews []review.Due
+	// Unconfirmed are the settings that are still placeholders.
+	Unconfirmed []config.Placeholder
 	// External lists the external links by address (never fetched).
 	External []linkcheck.External
 	// Until is when a page left out for its future date falls due (zero:
@@ -99,7 +101,7 @@ func Build(ctx context.Context, root fs.FS, opt Options) (*Site, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Site{Files: res.Files, Pages: res.Pages, Packs: res.Packs, Reviews: res.Reviews, External: b.External(), Until: res.Until}, nil
+	return &Site{Files: res.Files, Pages: res.Pages, Packs: res.Packs, Reviews: res.Reviews, Unconfirmed: res.Unconfirmed, External: b.External(), Until: res.Until}, nil
 }
 
 // BuildPack builds one area's starter pack, without the rest of the site:

@@ -18,6 +18,7 @@ import (
 
 	"github.com/rogpeppe/go-internal/txtar"
 
+	"github.com/bcs/publish/generator/internal/config"
 	"github.com/bcs/publish/generator/internal/markdown"
 )
 
@@ -150,7 +151,7 @@ func TestRealContent(t *testing.T) {
 	)
 	for _, url := range []string{"index.html", "medicines-optimisation/index.html", "medicines-optimisation/pcn-smr/index.html",
 		"medicines-optimisation/high-risk-drug-monitoring/index.html", "medicines-optimisation/discharge-reconciliation/index.html",
-		"contact/index.html", "contact/thanks/index.html", "faqs/index.html", "forms/contact.json", "404.html", "sitemap.xml", "robots.txt"} {
+		"contact/index.html", "contact/thanks/index.html", "faqs/index.html", "privacy/index.html", "forms/contact.json", "404.html", "sitemap.xml", "robots.txt"} {
 		contains(t, s, url)
 	}
 	h1 := regexp.MustCompile(`<h1[ >]`)
@@ -181,6 +182,21 @@ func TestRealContent(t *testing.T) {
 				t.Errorf("%s: JSON-LD does not parse as schema.org: %v", name, err)
 			}
 		}
+	}
+	// The footer's legal line and the privacy notice come from the settings.
+	src, err := os.ReadFile("../../../" + SettingsFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	settings, err := config.Parse(SettingsFile, src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	contains(t, s, "index.html", `<p class="footer-legal">`+template.HTMLEscapeString(settings.Organisation.LegalLine())+`</p>`)
+	contains(t, s, "privacy/index.html", fmt.Sprintf("for %d days from the day we receive it", settings.Submissions.RetentionDays), `<a href="/privacy/" aria-current="page">`)
+	contains(t, s, "contact/index.html", `<a href="/privacy/">privacy notice</a>`, "Please do not include any patient information.", "Do not include patient details.")
+	if bytes.Contains(s.Files["contact/index.html"], []byte("12 months")) {
+		t.Error("the contact page states a retention period of its own: it belongs to the privacy notice, from the settings")
 	}
 	contains(t, s, "medicines-optimisation/practice-level/index.html", `"@type":"BreadcrumbList"`, `"@type":"Organization"`,
 		`"@type":"FAQPage"`, `"name":"Who codes the work for QOF and the DES?"`,

@@ -61,6 +61,16 @@ func (v *View) Packs() *PacksView {
 	return v.r.packsView()
 }
 
+// PackThanks returns, on the thank-you page of a form that takes pack
+// requests, one line per ICB linking its pack ({{range .PackThanks}});
+// the receiver sends a pack request to this page with the ICB's line as
+// the #fragment. The page is then rendered again whenever the packs change.
+func (v *View) PackThanks() []PackLink {
+	links := v.r.thanksPackLinks(v.page)
+	v.usedPacks = v.usedPacks || links != nil
+	return links
+}
+
 // FAQHub returns every FAQ of the site, grouped by cluster, for the FAQ hub
 // page ({{range .FAQHub}}). The page is then rendered again whenever any
 // question changes.
