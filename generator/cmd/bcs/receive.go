@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"crypto/x509"
 	"errors"
 	"flag"
 	"fmt"
@@ -9,12 +10,15 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/url"
 	"os"
-	"strconv"
+	"path/filepath"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/bcs/publish/generator/internal/receiver"
+	"github.com/bcs/publish/generator/internal/statichost"
 )
 
 // stringList is a repeatable string flag.
@@ -23,20 +27,41 @@ type stringList []string
 func (s *stringList) String() string     { return strings.Join(*s, ",") }
 func (s *stringList) Set(v string) error { *s = append(*s, v); return nil }
 
+// The environment variables that carry delivery secrets: they never go in
+// content/site.yaml or on a command line other users can read.
+const (
+	envSMTPPassword = "BCS_SMTP_PASSWORD"
+	envWebhookURL   = "BCS_WEBHOOK_URL"
+)
+
 func cmdReceive(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fl := flag.NewFlagSet("receive", flag.ContinueOnError)
 	fl.SetOutput(stderr)
 	addr := fl.String("addr", "127.0.0.1:8081", "address to listen on (loopback by default; put a TLS proxy in front)")
 	forms := fl.String("forms", "public/forms", "directory of the form exports written by bcs build")
-	dbPath := fl.String("db", "submissions.db", "SQLite database of submissions (created if missing)")
+	dbPath := fl.String("db", "submissions.db", "SQLite database of submissions and their deliveries (created if missing)")
 	var origins stringList
 	fl.Var(&origins, "allow-origin", "an origin allowed to post besides the site's base_url, e.g. http://localhost:1313 (repeatable)")
 	maxBody := fl.Int64("max-body", receiver.DefaultMaxBody, "largest request body accepted, in bytes")
 	per := fl.Duration("rate", 20*time.Second, "after the burst, one post per client per this long (0: no limit)")
 	burst := fl.Int("burst", 5, "posts a client may send at once")
-	trustProxy := fl.Bool("trust-proxy", false, "take the client address from X-Forwarded-For (only behind your own proxy)")
-	siteDir := fl.String("site", "", "also serve this built site (public/) on the same address, to try the whole flow locally")
+	trustProxy := fl.Bool("trust-proxy", false, "take the client address from the last X-Forwarded-For entry (only behind your own proxy)")
+	siteDir := fl.String("site", "", "also serve this built site (public/) on the same address, as a static host would, to try the whole flow locally")
+	smtpAddr := fl.String("smtp", "", "email each request to the team through this SMTP server, host:port (e.g. smtp.office365.com:587)")
+	smtpSec := fl.String("smtp-security", receiver.StartTLS, "starttls (port 587), tls (port 465) or none (a relay on this machine only)")
+	smtpUser := fl.String("smtp-user", "", "SMTP login; the password comes from $"+envSMTPPassword+" or -smtp-password-file")
+	smtpPassFile := fl.String("smtp-password-file", "", "file holding the SMTP password (owner-only, outside the repository)")
+	smtpCA := fl.String("smtp-ca", "", "PEM file of the certificate authorities to trust for the SMTP server (default: the system's)")
+	webhookFile := fl.String("webhook-url-file", "", "file holding a Teams or Slack incoming-webhook address to post each request to (or $"+envWebhookURL+")")
+	storeOnly := fl.Bool("store-only", false, "store requests without delivering them to anyone (trying the form locally)")
+	attempts := fl.Int("max-attempts", receiver.DefaultMaxAttempts, "attempts at a delivery before it is parked for staff (bcs submissions parked)")
+	backoff := fl.Duration("retry-after", receiver.DefaultBackoff, "wait after a first failed delivery; it doubles after each, up to an hour")
 	if err := parseFlags(fl, args, stderr); err != nil {
+		return err
+	}
+	log := slog.New(slog.NewTextHandler(stderr, nil))
+	deliver, err := deliverer(*smtpAddr, *smtpSec, *smtpUser, *smtpPassFile, *smtpCA, *webhookFile, *storeOnly)
+	if err != nil {
 		return err
 	}
 	store, err := receiver.Open(*dbPath)
@@ -52,10 +77,17 @@ func cmdReceive(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if *siteDir != "" {
 		origins = append(origins, "http://"+ln.Addr().String())
 	}
-	log := slog.New(slog.NewTextHandler(stderr, nil))
-	h, err := receiver.New(receiver.Config{Forms: *forms, Store: store, AllowOrigins: origins, MaxBody: *maxBody,
-		RatePer: *per, RateBurst: *burst, TrustProxy: *trustProxy, Log: log})
+	cfg := receiver.Config{Forms: *forms, Store: store, AllowOrigins: origins, MaxBody: *maxBody,
+		RatePer: *per, RateBurst: *burst, TrustProxy: *trustProxy, Log: log}
+	if deliver != nil {
+		deliver.Store, deliver.Log, deliver.MaxAttempts, deliver.Backoff = store, log, *attempts, *backoff
+		cfg.Deliver = deliver
+	}
+	h, err := receiver.New(cfg)
 	if err != nil {
+		return err
+	}
+	if err := h.CheckDelivery(); err != nil {
 		return err
 	}
 	mux := http.NewServeMux()
@@ -63,26 +95,31 @@ func cmdReceive(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		mux.Handle(p, h)
 	}
 	if *siteDir != "" {
-		files := http.FileServer(http.Dir(*siteDir))
-		mux.Handle("/", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			w.Header().Set("Cache-Control", "no-store")
-			files.ServeHTTP(w, r)
-		}))
+		files, err := statichost.New(*siteDir)
+		if err != nil {
+			return err
+		}
+		mux.Handle("/", files)
 	} else {
 		mux.Handle("/", h) // answers 404 for anything but the forms
 	}
-	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
-		if err := store.Check(r.Context()); err != nil {
-			http.Error(w, "database: "+err.Error(), http.StatusServiceUnavailable)
-			return
-		}
-		io.WriteString(w, "ok\n")
-	})
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) { health(w, r, h) })
 	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 30 * time.Second,
 		WriteTimeout: 30 * time.Second, IdleTimeout: 2 * time.Minute, MaxHeaderBytes: 16 << 10}
 	fmt.Fprintf(stdout, "bcs receive: listening on http://%s for %s, storing in %s\n", ln.Addr(), strings.Join(h.Paths(), ", "), *dbPath)
+	if deliver != nil {
+		fmt.Fprintf(stdout, "bcs receive: delivering each request by %s (up to %d attempts each)\n", strings.Join(deliver.Channels(), " and "), deliver.MaxAttempts)
+	} else {
+		fmt.Fprintln(stdout, "bcs receive: -store-only: requests are stored, not sent to anyone; `bcs submissions export` reads them")
+	}
 	if *siteDir != "" {
 		fmt.Fprintf(stdout, "bcs receive: serving %s too: open http://%s/contact/\n", *siteDir, ln.Addr())
+	}
+	var wg sync.WaitGroup
+	wctx, stopWorker := context.WithCancel(context.Background())
+	defer stopWorker()
+	if deliver != nil {
+		wg.Go(func() { deliver.Run(wctx) })
 	}
 	done := make(chan error, 1)
 	go func() { done <- srv.Serve(ln) }()
@@ -93,7 +130,10 @@ func cmdReceive(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	}
 	shutdown, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	if err := srv.Shutdown(shutdown); err != nil {
+	err = srv.Shutdown(shutdown)
+	stopWorker() // after the last post is stored; an unsent job waits in the outbox
+	wg.Wait()
+	if err != nil {
 		return err
 	}
 	if err := <-done; !errors.Is(err, http.ErrServerClosed) {
@@ -103,84 +143,114 @@ func cmdReceive(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	return nil
 }
 
-func cmdSubmissions(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	const usage = "usage: bcs submissions export [-db FILE] [-o FILE.csv]\n       bcs submissions purge [-db FILE] -older-than 365d\n"
-	if len(args) == 0 {
-		fmt.Fprint(stderr, usage)
-		return errUsage
-	}
-	fl := flag.NewFlagSet("submissions "+args[0], flag.ContinueOnError)
-	fl.SetOutput(stderr)
-	dbPath := fl.String("db", "submissions.db", "SQLite database of submissions")
-	out := fl.String("o", "", "export: write the CSV here (default: standard output)")
-	olderThan := fl.String("older-than", "", "purge: delete submissions older than this, in days (365d) or a Go duration (8760h)")
-	if err := fl.Parse(args[1:]); err != nil {
-		return errUsage
-	}
-	if _, err := os.Stat(*dbPath); err != nil {
-		return fmt.Errorf("no submissions database at %s", *dbPath)
-	}
-	store, err := receiver.Open(*dbPath)
-	if err != nil {
-		return err
-	}
-	defer store.Close()
-	switch args[0] {
-	case "export":
-		w := stdout
-		if *out != "" {
-			f, err := os.OpenFile(*out, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600) // personal data: owner only
-			if err != nil {
-				return err
+// deliverer sets up delivery from the flags and the environment. Without
+// -smtp or a webhook it refuses to start unless -store-only says that is
+// meant: a receiver that silently tells nobody is how requests get lost.
+func deliverer(smtpAddr, security, user, passFile, caFile, webhookFile string, storeOnly bool) (*receiver.Deliverer, error) {
+	d := &receiver.Deliverer{Senders: map[string]receiver.Sender{}}
+	if smtpAddr != "" {
+		pass := os.Getenv(envSMTPPassword)
+		if passFile != "" {
+			var err error
+			if pass, err = secretFile(passFile); err != nil {
+				return nil, fmt.Errorf("-smtp-password-file: %w", err)
 			}
-			defer f.Close()
-			w = f
 		}
-		n, err := store.ExportCSV(ctx, w)
-		if err != nil {
-			return err
+		s := &receiver.SMTP{Addr: smtpAddr, Security: security, User: user, Password: pass}
+		if caFile != "" {
+			pem, err := os.ReadFile(caFile)
+			if err != nil {
+				return nil, fmt.Errorf("-smtp-ca: %w", err)
+			}
+			s.RootCAs = x509.NewCertPool()
+			if !s.RootCAs.AppendCertsFromPEM(pem) {
+				return nil, fmt.Errorf("-smtp-ca %s: no PEM certificate in it", caFile)
+			}
 		}
-		if *out != "" {
-			fmt.Fprintf(stderr, "exported %d submissions to %s\n", n, *out)
+		if err := s.Check(); err != nil {
+			return nil, err
 		}
-		return nil
-	case "purge":
-		age, err := parseAge(*olderThan)
-		if err != nil {
-			fmt.Fprintf(stderr, "bcs submissions purge: -older-than: %v\n", err)
-			return errUsage
-		}
-		n, err := store.Purge(ctx, time.Now().Add(-age))
-		if err != nil {
-			return err
-		}
-		fmt.Fprintf(stdout, "deleted %d submissions older than %s\n", n, *olderThan)
-		return nil
+		d.Senders[receiver.ChannelEmail] = s
 	}
-	fmt.Fprintf(stderr, "bcs submissions: unknown command %q\n%s", args[0], usage)
-	return errUsage
+	hook := os.Getenv(envWebhookURL)
+	if webhookFile != "" {
+		var err error
+		if hook, err = secretFile(webhookFile); err != nil {
+			return nil, fmt.Errorf("-webhook-url-file: %w", err)
+		}
+	}
+	if hook != "" {
+		u, err := url.Parse(hook)
+		if err != nil || (u.Scheme != "https" && !(u.Scheme == "http" && isLoopbackHost(u.Hostname()))) || u.Host == "" {
+			return nil, errors.New("the webhook address must be an https:// URL (http:// only to this machine)")
+		}
+		d.Senders[receiver.ChannelWebhook] = &receiver.Webhook{URL: hook}
+	}
+	switch {
+	case len(d.Senders) > 0 && storeOnly:
+		return nil, errors.New("-store-only and a delivery (-smtp or a webhook) contradict each other: choose one")
+	case len(d.Senders) > 0:
+		return d, nil
+	case storeOnly:
+		return nil, nil
+	}
+	return nil, errors.New("no delivery is set up, so nobody would hear of a request: give -smtp host:port (README, \"The contact form\"), a webhook, or -store-only to only store requests")
 }
 
-// parseAge reads "365d" or a Go duration such as "8760h".
-func parseAge(s string) (time.Duration, error) {
-	if s == "" {
-		return 0, errors.New("required, e.g. 365d")
+func isLoopbackHost(h string) bool {
+	ip := net.ParseIP(h)
+	return h == "localhost" || ip != nil && ip.IsLoopback()
+}
+
+// secretFile reads a password or webhook address from a file that only its
+// owner can read and that is not inside the working directory (the
+// repository, where it could be committed).
+func secretFile(name string) (string, error) {
+	abs, err := filepath.Abs(name)
+	if err != nil {
+		return "", err
 	}
-	var d time.Duration
-	if days, ok := strings.CutSuffix(s, "d"); ok {
-		n, err := strconv.Atoi(days)
-		if err != nil {
-			return 0, fmt.Errorf("%q: write a whole number of days, like 365d", s)
-		}
-		d = time.Duration(n) * 24 * time.Hour
-	} else {
-		var err error
-		if d, err = time.ParseDuration(s); err != nil {
-			return 0, fmt.Errorf("%q: write days (365d) or a duration (8760h)", s)
-		}
+	wd, err := os.Getwd()
+	if err != nil {
+		return "", err
 	}
-	if d <= 0 {
-		return 0, fmt.Errorf("%q must be more than zero", s)
+	if rel, err := filepath.Rel(wd, abs); err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
+		return "", fmt.Errorf("%s is inside %s, where it could be committed: keep secrets outside the repository", name, wd)
 	}
-	return d, nil
+	fi, err := os.Stat(abs)
+	if err != nil {
+		return "", err
+	}
+	if fi.Mode().Perm()&0o077 != 0 {
+		return "", fmt.Errorf("%s can be read by other users (mode %v): chmod 600 it", name, fi.Mode().Perm())
+	}
+	b, err := os.ReadFile(abs)
+	if err != nil {
+		return "", err
+	}
+	v := strings.TrimSpace(string(b))
+	if v == "" {
+		return "", fmt.Errorf("%s is empty", name)
+	}
+	return v, nil
+}
+
+// health answers the load balancer: 200 while a post would be stored, 503
+// with the reason when not. It reports the outbox, so a delivery backlog
+// shows, but a backlog alone is not ill health: requests are safe in it.
+func health(w http.ResponseWriter, r *http.Request, h *receiver.Handler) {
+	w.Header().Set("Cache-Control", "no-store")
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
+	defer cancel()
+	st, err := h.Healthy(ctx)
+	if err != nil {
+		w.WriteHeader(http.StatusServiceUnavailable)
+		fmt.Fprintf(w, "not ok: %v\n", err)
+		return
+	}
+	fmt.Fprintf(w, "ok\npending deliveries: %d\nparked deliveries: %d\n", st.Pending, st.Parked)
+	if !st.Oldest.IsZero() {
+		fmt.Fprintf(w, "oldest pending since: %s\n", st.Oldest.UTC().Format(time.RFC3339))
+	}
 }

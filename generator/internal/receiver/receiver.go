@@ -7,6 +7,7 @@
 package receiver
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -17,12 +18,14 @@ import (
 	"mime"
 	"net"
 	"net/http"
+	"net/netip"
 	"net/url"
 	"os"
 	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/bcs/publish/generator/internal/form"
@@ -38,6 +41,7 @@ type Config struct {
 	RatePer      time.Duration     // one post per client per RatePer after the burst; 0 turns the limit off
 	RateBurst    int               // posts a client may make at once
 	TrustProxy   bool              // take the client address from the last X-Forwarded-For entry
+	Deliver      *Deliverer        // queues a job per channel it sends with each submission; nil: store only
 	Log          *slog.Logger      // nil: no log
 	Now          func() time.Time
 }
@@ -53,6 +57,8 @@ type Handler struct {
 	origins map[string]bool
 	limit   *limiter
 	log     *slog.Logger
+
+	lastInsert atomic.Pointer[error] // the last insert's error (nil: it worked), for the health probe
 }
 
 type endpoint struct {
@@ -174,22 +180,24 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 }
 
 func (h *Handler) handle(ep *endpoint, r *http.Request) reply {
+	tooBig := reply{status: http.StatusRequestEntityTooLarge, msg: fmt.Sprintf("The form is too large to send (more than %d KB). Shorten your message and try again.", h.cfg.MaxBody>>10)}
+	if r.ContentLength > h.cfg.MaxBody {
+		// Refused before reading, so a client waiting on "Expect:
+		// 100-continue" is told 413 instead of being asked for the body.
+		return tooBig
+	}
 	origin, ok := h.origin(r)
 	if !ok {
 		return reply{status: http.StatusForbidden, msg: "This form can only be sent from our website. Go to the contact page and try again."}
-	}
-	if ok, wait := h.limit.allow(h.client(r), h.cfg.Now()); !ok {
-		secs := int(math.Ceil(wait.Seconds()))
-		return reply{status: http.StatusTooManyRequests, retry: secs, msg: fmt.Sprintf("You have sent this form several times in a short time. Wait %d seconds and try again.", secs)}
 	}
 	if mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); mt != "application/x-www-form-urlencoded" {
 		return reply{status: http.StatusUnsupportedMediaType, msg: "The form was sent in a format we cannot read."}
 	}
 	body, err := io.ReadAll(http.MaxBytesReader(nil, r.Body, h.cfg.MaxBody))
-	var tooBig *http.MaxBytesError
+	var maxErr *http.MaxBytesError
 	switch {
-	case errors.As(err, &tooBig):
-		return reply{status: http.StatusRequestEntityTooLarge, msg: fmt.Sprintf("The form is too large to send (more than %d KB). Shorten your message and try again.", h.cfg.MaxBody>>10)}
+	case errors.As(err, &maxErr):
+		return tooBig
 	case err != nil:
 		return reply{status: http.StatusBadRequest, msg: "The form did not arrive complete. Try again."}
 	}
@@ -202,26 +210,98 @@ func (h *Handler) handle(ep *endpoint, r *http.Request) reply {
 	if errors.As(err, &bad) {
 		return reply{status: http.StatusBadRequest, msg: "The form data could not be read: " + bad.Msg + "."}
 	}
+	if !res.OK() && !res.Spam {
+		// A post with mistakes uses none of the sender's allowance: they
+		// correct it and send again.
+		return reply{status: http.StatusUnprocessableEntity, state: form.State{Values: res.Values, Errors: res.Errors}}
+	}
+	if ok, wait := h.limit.allow(h.client(r), h.cfg.Now()); !ok {
+		secs := int(math.Ceil(wait.Seconds()))
+		return reply{status: http.StatusTooManyRequests, retry: secs, state: form.State{Values: res.Values},
+			msg: fmt.Sprintf("You have sent this form several times in a short time. Wait %d seconds and try again.", secs)}
+	}
 	thanks := origin + ep.form.Def.Thanks
-	switch {
-	case res.Spam:
+	if res.Spam {
 		// Answer as if all went well, so the sender learns nothing; keep nothing.
 		return reply{status: http.StatusSeeOther, to: thanks}
-	case !res.OK():
-		return reply{status: http.StatusUnprocessableEntity, state: form.State{Values: res.Values, Errors: res.Errors}}
 	}
 	sub := Submission{ID: NewID(), Form: ep.form.Def.ID, ReceivedAt: h.cfg.Now()}
 	for _, fd := range ep.form.Def.Fields {
-		if v, ok := res.Values[fd.Name]; ok {
-			sub.Answers = append(sub.Answers, [2]string{fd.Name, v})
+		// Every field, answered or not, so that every export has every column.
+		sub.Answers = append(sub.Answers, [2]string{fd.Name, res.Values[fd.Name]})
+		if fd.Type == form.Email && sub.Email == "" {
+			sub.Email = res.Values[fd.Name]
 		}
 	}
-	if err := h.cfg.Store.Insert(r.Context(), sub); err != nil {
+	jobs, err := h.jobs(ep, sub)
+	if err == nil {
+		err = h.cfg.Store.Insert(r.Context(), sub, jobs...)
+	}
+	h.lastInsert.Store(&err)
+	if err != nil {
 		h.log.Error("storing a submission", "form", sub.Form, "err", err)
 		return reply{status: http.StatusServiceUnavailable, state: form.State{Values: res.Values},
 			msg: "Sorry, we could not save your request. Try again in a few minutes, or email us."}
 	}
+	if h.cfg.Deliver != nil {
+		h.cfg.Deliver.Wake()
+	}
+	if code, ok := ep.form.PackAsked(res.Values); ok {
+		if p, ok := ep.export.Packs[code]; ok {
+			thanks += "#" + p.Anchor
+		}
+	}
 	return reply{status: http.StatusSeeOther, id: sub.ID, to: thanks}
+}
+
+// jobs makes the delivery jobs of a new submission, one per channel the
+// Deliverer sends.
+func (h *Handler) jobs(ep *endpoint, sub Submission) ([]Job, error) {
+	if h.cfg.Deliver == nil {
+		return nil, nil
+	}
+	var jobs []Job
+	for _, c := range h.cfg.Deliver.Channels() {
+		j := Job{Channel: c}
+		var err error
+		switch c {
+		case ChannelEmail:
+			j.Payload, j.Envelope, err = buildEmail(ep, sub)
+		case ChannelWebhook:
+			j.Payload, err = buildWebhook(ep, sub)
+		default:
+			err = fmt.Errorf("no such channel %q", c)
+		}
+		if err != nil {
+			return nil, fmt.Errorf("making the %s of submission %s: %w", c, sub.ID, err)
+		}
+		jobs = append(jobs, j)
+	}
+	return jobs, nil
+}
+
+// CheckDelivery makes sure every form can be delivered by every channel
+// the Deliverer sends, before any post arrives: that the settings name the
+// team's addresses, for one.
+func (h *Handler) CheckDelivery() error {
+	probe := Submission{ID: "0", ReceivedAt: time.Unix(0, 0)}
+	for _, p := range h.Paths() {
+		ep := h.forms[p]
+		if _, err := h.jobs(ep, probe); err != nil {
+			return fmt.Errorf("form %s: %w (content/site.yaml, submissions; then bcs build)", ep.form.Def.ID, err)
+		}
+	}
+	return nil
+}
+
+// Healthy reports whether the receiver can take a post now: the last insert
+// worked (or none was tried) and the database takes writes. It is cheap: no
+// scan of the file (bcs submissions check does that).
+func (h *Handler) Healthy(ctx context.Context) (Health, error) {
+	if p := h.lastInsert.Load(); p != nil && *p != nil {
+		return Health{}, fmt.Errorf("the last submission could not be stored: %w", *p)
+	}
+	return h.cfg.Store.Health(ctx)
 }
 
 // origin returns the origin the post came from, if it is allowed. Browsers
@@ -239,19 +319,33 @@ func (h *Handler) origin(r *http.Request) (string, bool) {
 	return o, err == nil && h.origins[o]
 }
 
-// client identifies the sender for the rate limit.
+// client identifies the sender for the rate limit. Behind a trusted proxy
+// it is the last X-Forwarded-For entry, the one that proxy added: entries
+// before it come from the client and can be anything. An IPv6 client is
+// its /64, which one household or host commonly has whole.
 func (h *Handler) client(r *http.Request) string {
+	addr := r.RemoteAddr
+	if host, _, err := net.SplitHostPort(addr); err == nil {
+		addr = host
+	}
 	if h.cfg.TrustProxy {
-		if xff := r.Header.Get("X-Forwarded-For"); xff != "" {
-			parts := strings.Split(xff, ",")
-			return strings.TrimSpace(parts[len(parts)-1])
+		// Every X-Forwarded-For line, joined: a client can send its own
+		// line first, and the proxy appends to the last.
+		entries := strings.Split(strings.Join(r.Header.Values("X-Forwarded-For"), ","), ",")
+		if last := strings.TrimSpace(entries[len(entries)-1]); last != "" {
+			addr = last
 		}
 	}
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	ip, err := netip.ParseAddr(strings.Trim(addr, "[]"))
 	if err != nil {
-		return r.RemoteAddr
+		return addr
 	}
-	return host
+	ip = ip.Unmap()
+	if ip.Is6() {
+		p, _ := ip.Prefix(64)
+		return p.String()
+	}
+	return ip.String()
 }
 
 func wantsJSON(r *http.Request) bool {

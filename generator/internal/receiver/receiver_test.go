@@ -144,7 +144,7 @@ func TestGoodPostIsStoredThenRedirected(t *testing.T) {
 		t.Fatalf("stored %+v", got)
 	}
 	want := fmt.Sprint([][2]string{{"name", "Ann Smith"}, {"role", "Practice manager"}, {"practice", "Riverside Surgery"},
-		{"ods_code", "A81001"}, {"icb", "QE1"}, {"email", "ann.smith@nhs.net"}, {"interest", "discovery-call"},
+		{"ods_code", "A81001"}, {"icb", "QE1"}, {"email", "ann.smith@nhs.net"}, {"phone", ""}, {"interest", "discovery-call"},
 		{"message", "Please call on Tuesday."}, {"consent", "yes"}})
 	if fmt.Sprint(got[0].Answers) != want {
 		t.Errorf("answers %v\nwant    %v", got[0].Answers, want)
@@ -363,7 +363,7 @@ func TestExportAndPurge(t *testing.T) {
 		t.Error("a duplicate id was stored")
 	}
 	var buf bytes.Buffer
-	if n, err := st.ExportCSV(ctx, &buf); err != nil || n != 2 {
+	if n, err := st.ExportCSV(ctx, &buf, ""); err != nil || n != 2 {
 		t.Fatalf("export: %d %v", n, err)
 	}
 	want := "id,form,received_at,name,email,phone\n" +

@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"io"
 	"net/url"
+	"os"
 	"slices"
 	"strings"
 	"time"
@@ -18,30 +19,63 @@ import (
 	_ "modernc.org/sqlite" // the pure-Go SQLite driver, registered as "sqlite"
 )
 
-// Store keeps accepted submissions in an SQLite database: WAL journal and
-// synchronous=FULL, so a submission is on disk before its sender is told it
-// was received, and a crash loses nothing that was acknowledged.
+// Store keeps accepted submissions and their delivery jobs (the outbox) in
+// an SQLite database: WAL journal and synchronous=FULL, so a submission and
+// its jobs are on disk, in one transaction, before its sender is told it
+// was received, and a crash loses nothing that was acknowledged. The file
+// and its -wal and -shm companions are readable by their owner only, and
+// deleted rows are overwritten (secure_delete): they hold personal data.
 type Store struct {
 	db *sql.DB
 }
 
 // schemaVersion is kept in PRAGMA user_version; Open migrates older files.
-const schemaVersion = 1
+const schemaVersion = 2
 
+// schema is the whole database at schemaVersion. Version 1 had only the
+// submissions table, without email; migrate brings it up to date.
 const schema = `
 CREATE TABLE IF NOT EXISTS submissions (
 	id          TEXT PRIMARY KEY,
 	form        TEXT NOT NULL,
 	received_at TEXT NOT NULL,  -- RFC 3339, UTC, milliseconds
-	answers     TEXT NOT NULL   -- JSON array of [field, answer] in the form's order
+	answers     TEXT NOT NULL,  -- JSON array of [field, answer] for every field, in the form's order
+	email       TEXT NOT NULL DEFAULT ''  -- the sender's address, lower case: finding and erasing one person's data
 ) STRICT;
 CREATE INDEX IF NOT EXISTS submissions_received_at ON submissions (received_at);
+CREATE INDEX IF NOT EXISTS submissions_email ON submissions (email);
+CREATE TABLE IF NOT EXISTS deliveries (
+	id         INTEGER PRIMARY KEY,
+	submission TEXT NOT NULL REFERENCES submissions (id) ON DELETE CASCADE,
+	channel    TEXT NOT NULL,             -- email or webhook
+	payload    BLOB NOT NULL,             -- the message as sent, byte for byte on every attempt
+	envelope   TEXT NOT NULL DEFAULT '',  -- email: JSON {"from":..., "to":[...]}
+	state      TEXT NOT NULL DEFAULT 'pending' CHECK (state IN ('pending', 'sent', 'parked')),
+	attempts   INTEGER NOT NULL DEFAULT 0,
+	next_at    TEXT NOT NULL,             -- when it is next due (pending only)
+	last_error TEXT NOT NULL DEFAULT '',
+	done_at    TEXT NOT NULL DEFAULT '',  -- when it was sent or parked
+	UNIQUE (submission, channel)
+) STRICT;
+CREATE INDEX IF NOT EXISTS deliveries_due ON deliveries (state, next_at);
+CREATE TABLE IF NOT EXISTS attempts (
+	delivery INTEGER NOT NULL REFERENCES deliveries (id) ON DELETE CASCADE,
+	at       TEXT NOT NULL,
+	ok       INTEGER NOT NULL,
+	detail   TEXT NOT NULL   -- the server's answer or the error
+) STRICT;
+CREATE INDEX IF NOT EXISTS attempts_delivery ON attempts (delivery);
 `
 
-// Open opens (creating if needed) the database at path.
+// Open opens (creating if needed) the database at path. A new file is
+// created owner-only, and an existing one is made so: SQLite gives the
+// -wal and -shm files the mode of the database file.
 func Open(path string) (*Store, error) {
+	if err := ownerOnly(path); err != nil {
+		return nil, fmt.Errorf("opening the submissions database %s: %w", path, err)
+	}
 	dsn := "file:" + (&url.URL{Path: path}).EscapedPath() + "?" + url.Values{"_pragma": {
-		"busy_timeout(10000)", "journal_mode(WAL)", "synchronous(FULL)", "foreign_keys(ON)",
+		"busy_timeout(10000)", "journal_mode(WAL)", "synchronous(FULL)", "foreign_keys(ON)", "secure_delete(ON)",
 	}}.Encode()
 	db, err := sql.Open("sqlite", dsn)
 	if err != nil {
@@ -56,6 +90,24 @@ func Open(path string) (*Store, error) {
 		return nil, fmt.Errorf("opening the submissions database %s: %w", path, err)
 	}
 	return s, nil
+}
+
+// ownerOnly creates the database file with mode 0600 if it is missing, and
+// takes group and world access away from it and its companions if not.
+func ownerOnly(path string) error {
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	for _, p := range []string{path, path + "-wal", path + "-shm"} {
+		if fi, err := os.Stat(p); err == nil && fi.Mode().Perm()&0o077 != 0 {
+			if err := os.Chmod(p, 0o600); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }
 
 func (s *Store) migrate() error {
@@ -73,11 +125,27 @@ func (s *Store) migrate() error {
 	if version > schemaVersion {
 		return fmt.Errorf("the database has schema version %d; this program knows up to %d", version, schemaVersion)
 	}
-	if _, err := s.db.Exec(schema); err != nil {
+	tx, err := s.db.Begin()
+	if err != nil {
 		return err
 	}
-	_, err := s.db.Exec(fmt.Sprintf("PRAGMA user_version = %d", schemaVersion))
-	return err
+	defer tx.Rollback()
+	if version == 1 {
+		// Version 1 had no email column: add it and fill it from the answers.
+		if _, err := tx.Exec(`ALTER TABLE submissions ADD COLUMN email TEXT NOT NULL DEFAULT ''`); err != nil {
+			return err
+		}
+		if _, err := tx.Exec(`UPDATE submissions SET email = lower(coalesce((SELECT value ->> 1 FROM json_each(answers) WHERE value ->> 0 = 'email'), ''))`); err != nil {
+			return err
+		}
+	}
+	if _, err := tx.Exec(schema); err != nil {
+		return err
+	}
+	if _, err := tx.Exec(fmt.Sprintf("PRAGMA user_version = %d", schemaVersion)); err != nil {
+		return err
+	}
+	return tx.Commit()
 }
 
 // Close closes the database.
@@ -88,7 +156,18 @@ type Submission struct {
 	ID         string
 	Form       string
 	ReceivedAt time.Time
-	Answers    [][2]string // [field, answer], in the form's order
+	Answers    [][2]string // [field, answer] for every field, in the form's order ("" when unanswered)
+	Email      string      // the sender's address, if the form asks for one
+}
+
+// Answer returns the answer to field name.
+func (sub *Submission) Answer(name string) string {
+	for _, a := range sub.Answers {
+		if a[0] == name {
+			return a[1]
+		}
+	}
+	return ""
 }
 
 // NewID returns a random submission id.
@@ -100,20 +179,46 @@ func NewID() string {
 
 const timeLayout = "2006-01-02T15:04:05.000Z07:00"
 
-// Insert stores a submission; when it returns nil the row is on disk.
-func (s *Store) Insert(ctx context.Context, sub Submission) error {
+// Insert stores a submission and its delivery jobs in one transaction;
+// when it returns nil both are on disk, so a job is never lost and never
+// exists without its submission.
+func (s *Store) Insert(ctx context.Context, sub Submission, jobs ...Job) error {
 	answers, err := json.Marshal(sub.Answers)
 	if err != nil {
 		return err
 	}
-	_, err = s.db.ExecContext(ctx, "INSERT INTO submissions (id, form, received_at, answers) VALUES (?, ?, ?, ?)",
-		sub.ID, sub.Form, sub.ReceivedAt.UTC().Format(timeLayout), string(answers))
-	return err
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	at := sub.ReceivedAt.UTC().Format(timeLayout)
+	if _, err := tx.ExecContext(ctx, "INSERT INTO submissions (id, form, received_at, answers, email) VALUES (?, ?, ?, ?, ?)",
+		sub.ID, sub.Form, at, string(answers), strings.ToLower(sub.Email)); err != nil {
+		return err
+	}
+	for _, j := range jobs {
+		if _, err := tx.ExecContext(ctx, "INSERT INTO deliveries (submission, channel, payload, envelope, next_at) VALUES (?, ?, ?, ?, ?)",
+			sub.ID, j.Channel, j.Payload, j.Envelope, at); err != nil {
+			return err
+		}
+	}
+	return tx.Commit()
 }
 
 // All calls f with every submission, oldest first.
 func (s *Store) All(ctx context.Context, f func(Submission) error) error {
-	rows, err := s.db.QueryContext(ctx, "SELECT id, form, received_at, answers FROM submissions ORDER BY received_at, id")
+	return s.query(ctx, f, "SELECT id, form, received_at, answers, email FROM submissions ORDER BY received_at, id")
+}
+
+// ByEmail calls f with every submission sent from the address email (any
+// case), oldest first: what is held about one person.
+func (s *Store) ByEmail(ctx context.Context, email string, f func(Submission) error) error {
+	return s.query(ctx, f, "SELECT id, form, received_at, answers, email FROM submissions WHERE email = ? ORDER BY received_at, id", strings.ToLower(strings.TrimSpace(email)))
+}
+
+func (s *Store) query(ctx context.Context, f func(Submission) error, q string, args ...any) error {
+	rows, err := s.db.QueryContext(ctx, q, args...)
 	if err != nil {
 		return err
 	}
@@ -121,7 +226,7 @@ func (s *Store) All(ctx context.Context, f func(Submission) error) error {
 	for rows.Next() {
 		var sub Submission
 		var at, answers string
-		if err := rows.Scan(&sub.ID, &sub.Form, &at, &answers); err != nil {
+		if err := rows.Scan(&sub.ID, &sub.Form, &at, &answers, &sub.Email); err != nil {
 			return err
 		}
 		if sub.ReceivedAt, err = time.Parse(timeLayout, at); err != nil {
@@ -144,21 +249,47 @@ func (s *Store) Count(ctx context.Context) (int, error) {
 	return n, err
 }
 
-// Purge deletes the submissions received before cutoff and returns how many.
+// MaxAge is the longest age `purge` takes: a hundred years. Anything more
+// is a typing mistake, and far more would overflow a time.Duration.
+const MaxAge = 100 * 365 * 24 * time.Hour
+
+// Purge deletes the submissions received before cutoff, with their
+// delivery jobs, and returns how many.
 func (s *Store) Purge(ctx context.Context, cutoff time.Time) (int64, error) {
-	r, err := s.db.ExecContext(ctx, "DELETE FROM submissions WHERE received_at < ?", cutoff.UTC().Format(timeLayout))
+	return s.erase(ctx, "DELETE FROM submissions WHERE received_at < ?", cutoff.UTC().Format(timeLayout))
+}
+
+// Erase deletes everything held about the address email: its submissions
+// and their delivery jobs. It returns how many submissions went.
+func (s *Store) Erase(ctx context.Context, email string) (int64, error) {
+	return s.erase(ctx, "DELETE FROM submissions WHERE email = ?", strings.ToLower(strings.TrimSpace(email)))
+}
+
+// erase runs a delete and makes sure the deleted answers are gone from the
+// files, not only from the tables: secure_delete zeroes the freed space in
+// the database, and a truncating checkpoint empties the write-ahead log
+// that still holds the old pages.
+func (s *Store) erase(ctx context.Context, q string, arg any) (int64, error) {
+	r, err := s.db.ExecContext(ctx, q, arg)
 	if err != nil {
 		return 0, err
 	}
 	n, err := r.RowsAffected()
-	if err == nil && n > 0 {
-		// Give the space back and keep deleted answers out of the file.
-		_, err = s.db.ExecContext(ctx, "PRAGMA wal_checkpoint(TRUNCATE)")
+	if err != nil || n == 0 {
+		return n, err
 	}
-	return n, err
+	var busy, logFrames, done int
+	if err := s.db.QueryRowContext(ctx, "PRAGMA wal_checkpoint(TRUNCATE)").Scan(&busy, &logFrames, &done); err != nil {
+		return n, err
+	}
+	if busy != 0 {
+		return n, errors.New("deleted, but another process held the database, so the old answers are still in its write-ahead log: stop bcs receive and run this again")
+	}
+	return n, nil
 }
 
-// Check runs SQLite's integrity check.
+// Check runs SQLite's integrity check: it reads the whole file, so it is a
+// staff command (bcs submissions check), never a health probe.
 func (s *Store) Check(ctx context.Context) error {
 	var res string
 	if err := s.db.QueryRowContext(ctx, "PRAGMA integrity_check").Scan(&res); err != nil {
@@ -170,13 +301,19 @@ func (s *Store) Check(ctx context.Context) error {
 	return nil
 }
 
-// ExportCSV writes every submission as CSV: id, form, received_at, then one
-// column per field in the order fields first appear. Answers that a
-// spreadsheet would run as a formula are prefixed with ' (CSV injection).
-func (s *Store) ExportCSV(ctx context.Context, w io.Writer) (int, error) {
+// ExportCSV writes every submission (or, with email, that person's) as
+// CSV: id, form, received_at, then one column per field in the order fields
+// first appear; every field is stored with every submission, answered or
+// not, so every field of the form is a column. Answers that a spreadsheet
+// would run as a formula are prefixed with ' (CSV injection).
+func (s *Store) ExportCSV(ctx context.Context, w io.Writer, email string) (int, error) {
 	var subs []Submission
 	var fields []string
-	err := s.All(ctx, func(sub Submission) error {
+	each := s.All
+	if email != "" {
+		each = func(ctx context.Context, f func(Submission) error) error { return s.ByEmail(ctx, email, f) }
+	}
+	err := each(ctx, func(sub Submission) error {
 		subs = append(subs, sub)
 		for _, a := range sub.Answers {
 			if !slices.Contains(fields, a[0]) {
