@@ -14,6 +14,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/bcs/publish/generator/internal/smtptest"
 )
 
 // childEnv makes the test binary run as a receiver process (see TestMain),
@@ -21,14 +23,21 @@ import (
 const childEnv = "BCS_RECEIVER_CHILD"
 
 // runChild serves the forms in $BCS_CHILD_FORMS into $BCS_CHILD_DB on a
-// loopback port it prints, until it is killed.
+// loopback port it prints, until it is killed; with $BCS_CHILD_SMTP it also
+// delivers each submission by email to that server, as bcs receive does.
 func runChild() {
 	store, err := Open(os.Getenv("BCS_CHILD_DB"))
 	if err != nil {
 		fmt.Println("ERROR", err)
 		os.Exit(1)
 	}
-	h, err := New(Config{Forms: os.Getenv("BCS_CHILD_FORMS"), Store: store})
+	cfg := Config{Forms: os.Getenv("BCS_CHILD_FORMS"), Store: store}
+	if addr := os.Getenv("BCS_CHILD_SMTP"); addr != "" {
+		cfg.Deliver = smtpDeliverer(&SMTP{Addr: addr, Security: NoTLS})
+		cfg.Deliver.Store = store
+		go cfg.Deliver.Run(context.Background())
+	}
+	h, err := New(cfg)
 	if err != nil {
 		fmt.Println("ERROR", err)
 		os.Exit(1)
@@ -42,10 +51,11 @@ func runChild() {
 	http.Serve(ln, h)
 }
 
-func startChild(t *testing.T, db string) (*exec.Cmd, string) {
+func startChild(t *testing.T, db string, env ...string) (*exec.Cmd, string) {
 	t.Helper()
 	cmd := exec.Command(os.Args[0], "-test.run=^$")
 	cmd.Env = append(os.Environ(), childEnv+"=1", "BCS_CHILD_DB="+db, "BCS_CHILD_FORMS="+formsDir(t))
+	cmd.Env = append(cmd.Env, env...)
 	out, err := cmd.StdoutPipe()
 	if err != nil {
 		t.Fatal(err)
@@ -159,4 +169,93 @@ func TestCrashLosesNothingAcknowledged(t *testing.T) {
 		t.Fatalf("%d of %d acknowledged submissions are missing after the crash", missing, len(acked))
 	}
 	t.Logf("%d acknowledged before and after the kill, all stored (%d rows: posts in flight at the kill may be stored unacknowledged)", len(acked), len(stored))
+}
+
+// TestCrashDuringDelivery kills the receiver with SIGKILL while it is both
+// taking posts and sending them by email to a real SMTP server, restarts it
+// on the same database, and checks that every acknowledged submission
+// arrives, and that a message sent twice (accepted by the server just
+// before the kill, so not yet recorded as sent) is the same message both
+// times: same Message-ID, same bytes.
+func TestCrashDuringDelivery(t *testing.T) {
+	mta := smtptest.Start(t, smtptest.Options{})
+	db := filepath.Join(t.TempDir(), "s.db")
+	smtpEnv := "BCS_CHILD_SMTP=" + mta.Addr()
+	cmd, base := startChild(t, db, smtpEnv)
+	client := &http.Client{Timeout: 10 * time.Second}
+	var mu sync.Mutex
+	var acked []string
+	var wg sync.WaitGroup
+	const posts = 80 // enough that delivery is mid-way at the kill, few enough to send in seconds
+	for range 4 {
+		wg.Go(func() {
+			for {
+				mu.Lock()
+				enough := len(acked) >= posts
+				mu.Unlock()
+				if enough {
+					return
+				}
+				req, _ := http.NewRequest(http.MethodPost, base+"/api/contact", strings.NewReader(goodPost().Encode()))
+				req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+				req.Header.Set("Origin", origin)
+				req.Header.Set("Accept", "application/json")
+				res, err := client.Do(req)
+				if err != nil {
+					return // the process is gone
+				}
+				var j jsonReply
+				err = json.NewDecoder(res.Body).Decode(&j)
+				res.Body.Close()
+				if err != nil || !j.OK {
+					return
+				}
+				mu.Lock()
+				acked = append(acked, j.ID)
+				mu.Unlock()
+			}
+		})
+	}
+	// Kill once deliveries are under way.
+	deadline := time.Now().Add(60 * time.Second)
+	for len(mta.Messages()) < 20 {
+		if time.Now().After(deadline) {
+			t.Fatalf("only %d messages delivered in 60 s", len(mta.Messages()))
+		}
+		time.Sleep(2 * time.Millisecond)
+	}
+	if err := cmd.Process.Kill(); err != nil {
+		t.Fatal(err)
+	}
+	wg.Wait()
+	cmd.Wait()
+	before := len(mta.Messages())
+
+	startChild(t, db, smtpEnv)
+	want := map[string]bool{}
+	for _, id := range acked {
+		want[messageID(id)] = true
+	}
+	deadline = time.Now().Add(120 * time.Second)
+	for {
+		got := byMessageID(t, mta.Messages())
+		missing := 0
+		for id := range want {
+			if len(got[id]) == 0 {
+				missing++
+			}
+		}
+		if missing == 0 {
+			dups := sameMessages(t, got)
+			t.Logf("%d acknowledged; %d messages by the kill, %d in all, %d sent again after the restart (identical)", len(acked), before, len(mta.Messages()), dups)
+			if dups > 1 {
+				t.Errorf("%d resends: one delivery at a time can leave at most one sent-but-unrecorded", dups)
+			}
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%d of %d acknowledged submissions never arrived after the restart", missing, len(want))
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
 }
