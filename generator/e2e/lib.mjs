@@ -31,9 +31,13 @@ export function skipOrFail(t, what) {
 const types = { '.html': 'text/html; charset=utf-8', '.css': 'text/css', '.svg': 'image/svg+xml', '.js': 'text/javascript', '.xml': 'application/xml', '.txt': 'text/plain', '.json': 'application/json' };
 
 // startSite builds the site (of the repository, or of the project folder
-// given) and starts the receiver and the static server.
-// It returns { tmp, out, base, pages, bcs, db, stop }.
-export async function startSite({ project = root } = {}) {
+// given) and starts the receiver and the static server. The receiver only
+// stores requests unless deliver gives its delivery flags (for example
+// ['-smtp', '127.0.0.1:2525', '-smtp-security', 'none']) and env its
+// environment (BCS_WEBHOOK_URL).
+// It returns { tmp, out, base, pages, bcs, db, stop, log }; log() is what
+// the receiver has logged so far.
+export async function startSite({ project = root, deliver = ['-store-only'], env = {} } = {}) {
   const tmp = mkdtempSync(join(tmpdir(), 'bcs-e2e-'));
   const bcs = join(tmp, 'bcs');
   execFileSync('go', ['build', '-o', bcs, './generator/cmd/bcs'], { cwd: root, stdio: 'inherit' });
@@ -74,7 +78,9 @@ export async function startSite({ project = root } = {}) {
   const base = `http://127.0.0.1:${server.address().port}`;
 
   const db = join(tmp, 'submissions.db');
-  const receiver = spawn(bcs, ['receive', '-store-only', '-addr', '127.0.0.1:0', '-forms', join(out, 'forms'), '-db', db, '-allow-origin', base, '-rate', '0'], { stdio: ['ignore', 'pipe', process.env.E2E_DEBUG ? 'inherit' : 'ignore'] });
+  const receiver = spawn(bcs, ['receive', ...deliver, '-addr', '127.0.0.1:0', '-forms', join(out, 'forms'), '-db', db, '-allow-origin', base, '-rate', '0'], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let receiverLog = '';
+  receiver.stderr.on('data', (d) => { receiverLog += d; if (process.env.E2E_DEBUG) process.stderr.write(d); });
   receiverAddr = await new Promise((ok, fail) => {
     let text = '';
     receiver.stdout.on('data', (d) => {
@@ -91,7 +97,7 @@ export async function startSite({ project = root } = {}) {
     await new Promise((ok) => (receiver.exitCode !== null ? ok() : receiver.on('exit', ok)));
     rmSync(tmp, { recursive: true, force: true });
   };
-  return { tmp, out, base, pages, bcs, db, stop };
+  return { tmp, out, base, pages, bcs, db, stop, log: () => receiverLog };
 }
 
 // submissions returns the stored submissions as CSV rows (objects).

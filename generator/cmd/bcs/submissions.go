@@ -155,18 +155,14 @@ func status(ctx context.Context, s *receiver.Store, n int, stdout io.Writer) err
 
 // show prints one submission and every attempt at delivering it.
 func show(ctx context.Context, s *receiver.Store, id string, stdout io.Writer) error {
-	found := false
-	err := s.All(ctx, func(sub receiver.Submission) error {
-		if sub.ID != id {
-			return nil
-		}
-		found = true
-		return printSubmission(ctx, s, sub, stdout)
-	})
-	if err == nil && !found {
-		err = fmt.Errorf("no submission %s", id)
+	sub, ok, err := s.Get(ctx, id)
+	if err != nil {
+		return err
 	}
-	return err
+	if !ok {
+		return fmt.Errorf("no submission %s: bcs submissions status lists them", id)
+	}
+	return printSubmission(ctx, s, sub, stdout)
 }
 
 func printSubmission(ctx context.Context, s *receiver.Store, sub receiver.Submission, stdout io.Writer) error {
@@ -224,15 +220,17 @@ func parked(ctx context.Context, s *receiver.Store, stdout io.Writer) error {
 
 // find prints everything held about one email address.
 func find(ctx context.Context, s *receiver.Store, email string, stdout io.Writer) error {
-	k := 0
-	err := s.ByEmail(ctx, email, func(sub receiver.Submission) error {
-		k++
-		return printSubmission(ctx, s, sub, stdout)
-	})
-	if err == nil {
-		fmt.Fprintf(stdout, "%d submissions from %s\n", k, email)
+	var subs []receiver.Submission // read first: printing queries the store again
+	if err := s.ByEmail(ctx, email, func(sub receiver.Submission) error { subs = append(subs, sub); return nil }); err != nil {
+		return err
 	}
-	return err
+	for _, sub := range subs {
+		if err := printSubmission(ctx, s, sub, stdout); err != nil {
+			return err
+		}
+	}
+	fmt.Fprintf(stdout, "%d submissions from %s\n", len(subs), email)
+	return nil
 }
 
 // export writes the CSV to out, or to stdout. A file is written whole to

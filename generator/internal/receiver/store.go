@@ -206,13 +206,23 @@ func (s *Store) Insert(ctx context.Context, sub Submission, jobs ...Job) error {
 	return tx.Commit()
 }
 
-// All calls f with every submission, oldest first.
+// Get returns the submission with id; ok is false when there is none.
+func (s *Store) Get(ctx context.Context, id string) (sub Submission, ok bool, err error) {
+	err = s.query(ctx, func(got Submission) error { sub, ok = got, true; return nil },
+		"SELECT id, form, received_at, answers, email FROM submissions WHERE id = ?", id)
+	return sub, ok, err
+}
+
+// All calls f with every submission, oldest first. The rows are read as f
+// is called, so f must not use the Store: the database has one connection,
+// and a query inside f would wait for it forever.
 func (s *Store) All(ctx context.Context, f func(Submission) error) error {
 	return s.query(ctx, f, "SELECT id, form, received_at, answers, email FROM submissions ORDER BY received_at, id")
 }
 
 // ByEmail calls f with every submission sent from the address email (any
-// case), oldest first: what is held about one person.
+// case), oldest first: what is held about one person. As with All, f must
+// not use the Store.
 func (s *Store) ByEmail(ctx context.Context, email string, f func(Submission) error) error {
 	return s.query(ctx, f, "SELECT id, form, received_at, answers, email FROM submissions WHERE email = ? ORDER BY received_at, id", strings.ToLower(strings.TrimSpace(email)))
 }
