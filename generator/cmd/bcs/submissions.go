@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"text/tabwriter"
@@ -41,7 +42,7 @@ func cmdSubmissions(ctx context.Context, args []string, stdout, stderr io.Writer
 	fl := flag.NewFlagSet("submissions "+cmd, flag.ContinueOnError)
 	fl.SetOutput(stderr)
 	dbPath := fl.String("db", "submissions.db", "SQLite database of submissions")
-	forms := fl.String("forms", "public/forms", "purge: the form exports, which carry the retention period")
+	forms := fl.String("forms", "public/forms", "export, purge: the form exports, which give the fields and the retention period")
 	out := fl.String("o", "", "export: write the CSV here, owner-only (default: standard output)")
 	email := fl.String("email", "", "export, find, erase: one person's email address")
 	olderThan := fl.String("older-than", "", "purge: delete submissions older than this, in days (365d) or a Go duration (8760h)")
@@ -69,7 +70,7 @@ func cmdSubmissions(ctx context.Context, args []string, stdout, stderr io.Writer
 			}
 			return err
 		},
-		"export": func(s *receiver.Store) error { return export(ctx, s, *out, *email, stdout, stderr) },
+		"export": func(s *receiver.Store) error { return export(ctx, s, *out, *email, *forms, stdout, stderr) },
 		"find": func(s *receiver.Store) error {
 			if *email == "" {
 				return usageErr(stderr, "bcs submissions find: -email is required")
@@ -236,9 +237,13 @@ func find(ctx context.Context, s *receiver.Store, email string, stdout io.Writer
 // export writes the CSV to out, or to stdout. A file is written whole to
 // a new owner-only file, then renamed over out: an existing file's mode is
 // not kept, and a failed export leaves the old file alone.
-func export(ctx context.Context, s *receiver.Store, out, email string, stdout, stderr io.Writer) error {
+func export(ctx context.Context, s *receiver.Store, out, email, forms string, stdout, stderr io.Writer) error {
+	fields, err := formFields(forms)
+	if err != nil {
+		return err
+	}
 	if out == "" {
-		_, err := s.ExportCSV(ctx, stdout, email)
+		_, err := s.ExportCSV(ctx, stdout, email, fields...)
 		return err
 	}
 	f, err := os.CreateTemp(filepath.Dir(out), ".export-*.csv") // mode 0600
@@ -246,7 +251,7 @@ func export(ctx context.Context, s *receiver.Store, out, email string, stdout, s
 		return err
 	}
 	defer os.Remove(f.Name())
-	k, err := s.ExportCSV(ctx, f, email)
+	k, err := s.ExportCSV(ctx, f, email, fields...)
 	if err == nil {
 		err = f.Sync()
 	}
@@ -261,6 +266,30 @@ func export(ctx context.Context, s *receiver.Store, out, email string, stdout, s
 	}
 	fmt.Fprintf(stderr, "exported %d submissions to %s (readable by you only: it holds personal data)\n", k, out)
 	return nil
+}
+
+// formFields lists the fields of the forms exported in dir, in order and
+// each once, so that an export has a column for each even if nobody has
+// answered it; no exports (export run away from the site) gives none.
+func formFields(dir string) ([]string, error) {
+	files, _ := filepath.Glob(filepath.Join(dir, "*.json"))
+	var fields []string
+	for _, file := range files {
+		src, err := os.ReadFile(file)
+		if err != nil {
+			return nil, err
+		}
+		_, e, err := form.Load(file, src)
+		if err != nil {
+			return nil, err
+		}
+		for _, f := range e.Definition.Fields {
+			if !slices.Contains(fields, f.Name) {
+				fields = append(fields, f.Name)
+			}
+		}
+	}
+	return fields, nil
 }
 
 // retention is how old a submission must be for purge: -older-than, or

@@ -91,8 +91,8 @@ func TestEmailOfAPackRequest(t *testing.T) {
 			t.Errorf("%s: %q, want %q", name, got, want)
 		}
 	}
-	if !strings.Contains(subject, "The standalone starter pack") || !strings.Contains(subject, pack.Name) {
-		t.Errorf("the subject %q does not say what they want and their ICB", subject)
+	if want := "BCS request: The standalone starter pack – " + pack.Name; subject != want {
+		t.Errorf("the subject %q, want %q: what they want, then their ICB", subject, want)
 	}
 	link := "https://www.bcs-pharmacy.co.uk" + pack.Page
 	for kind, text := range body {

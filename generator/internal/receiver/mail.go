@@ -44,7 +44,7 @@ func newNotice(ep *endpoint, sub Submission) *notice {
 	f, e := ep.form, ep.export
 	n := &notice{Site: cmpOr(e.Site.Name, "the website"), Form: f.Def.ID, ID: sub.ID, Received: sub.ReceivedAt.UTC()}
 	values := form.Values{}
-	var choices []string
+	var wants, choices []string
 	name := ""
 	for _, fd := range f.Def.Fields {
 		if fd.Autocomplete == "name" && name == "" {
@@ -65,7 +65,9 @@ func newNotice(ep *endpoint, sub Submission) *notice {
 			if a, err := mail.ParseAddress(v); err == nil && n.Sender == nil {
 				n.Sender = &mail.Address{Name: name, Address: a.Address}
 			}
-		case form.Radios, form.Select:
+		case form.Radios: // what they want comes first in the subject
+			wants = append(wants, shown)
+		case form.Select:
 			choices = append(choices, shown)
 		case form.Text:
 			n.Who = append(n.Who, v)
@@ -77,8 +79,13 @@ func newNotice(ep *endpoint, sub Submission) *notice {
 			n.Pack, n.PackName = absURL(e.BaseURL, p.Page), p.Name
 		}
 	}
-	n.Subject = fmt.Sprintf("%s request: %s", n.Site, strings.Join(choices, ", "))
-	if len(choices) == 0 {
+	// "BCS request: The standalone starter pack – NHS Bristol, ... ICB"
+	what := strings.Join(wants, ", ")
+	if where := strings.Join(choices, ", "); where != "" {
+		what = strings.TrimPrefix(what+" – "+where, " – ")
+	}
+	n.Subject = fmt.Sprintf("%s request: %s", n.Site, what)
+	if what == "" {
 		n.Subject = fmt.Sprintf("%s: a new %s form request", n.Site, f.Def.ID)
 	}
 	return n

@@ -372,6 +372,15 @@ func TestExportAndPurge(t *testing.T) {
 	if buf.String() != want {
 		t.Errorf("CSV:\n%s\nwant:\n%s", buf.String(), want)
 	}
+	// The form's fields come first and are columns even when no row has
+	// them (message); a stored field the form no longer has still shows.
+	buf.Reset()
+	if _, err := st.ExportCSV(ctx, &buf, "", "email", "name", "message"); err != nil {
+		t.Fatal(err)
+	}
+	if head, _, _ := strings.Cut(buf.String(), "\n"); head != "id,form,received_at,email,name,message,phone" {
+		t.Errorf("columns with the form's fields: %s", head)
+	}
 	n, err := st.Purge(ctx, time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC))
 	if err != nil || n != 1 || count(t, st) != 1 {
 		t.Errorf("purge: %d %v, %d left", n, err, count(t, st))

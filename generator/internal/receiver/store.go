@@ -312,13 +312,15 @@ func (s *Store) Check(ctx context.Context) error {
 }
 
 // ExportCSV writes every submission (or, with email, that person's) as
-// CSV: id, form, received_at, then one column per field in the order fields
-// first appear; every field is stored with every submission, answered or
-// not, so every field of the form is a column. Answers that a spreadsheet
-// would run as a formula are prefixed with ' (CSV injection).
-func (s *Store) ExportCSV(ctx context.Context, w io.Writer, email string) (int, error) {
+// CSV: id, form, received_at, then one column per field: the fields given
+// (the forms' own, from their exports), then any other stored field in the
+// order it first appears. So every field of the form is a column even when
+// no stored row has it (rows from before every field was stored, or an
+// empty database). Answers that a spreadsheet would run as a formula are
+// prefixed with ' (CSV injection).
+func (s *Store) ExportCSV(ctx context.Context, w io.Writer, email string, fields ...string) (int, error) {
 	var subs []Submission
-	var fields []string
+	fields = slices.Clone(fields)
 	each := s.All
 	if email != "" {
 		each = func(ctx context.Context, f func(Submission) error) error { return s.ByEmail(ctx, email, f) }
