@@ -91,7 +91,10 @@ func TestEmailOfAPackRequest(t *testing.T) {
 			t.Errorf("%s: %q, want %q", name, got, want)
 		}
 	}
-	if want := "BCS request: The standalone starter pack – " + pack.Name; subject != want {
+	if h.Get("Subject") != subject {
+		t.Errorf("the subject is encoded (%q): an ASCII subject needs none", h.Get("Subject"))
+	}
+	if want := "BCS request: The standalone starter pack (" + pack.Name + ")"; subject != want {
 		t.Errorf("the subject %q, want %q: what they want, then their ICB", subject, want)
 	}
 	link := "https://www.bcs-pharmacy.co.uk" + pack.Page

@@ -79,10 +79,13 @@ func newNotice(ep *endpoint, sub Submission) *notice {
 			n.Pack, n.PackName = absURL(e.BaseURL, p.Page), p.Name
 		}
 	}
-	// "BCS request: The standalone starter pack – NHS Bristol, ... ICB"
+	// "BCS request: The standalone starter pack (NHS Bristol, ... ICB)",
+	// in ASCII where the labels are, so mail clients show it unencoded.
 	what := strings.Join(wants, ", ")
-	if where := strings.Join(choices, ", "); where != "" {
-		what = strings.TrimPrefix(what+" – "+where, " – ")
+	if where := strings.Join(choices, ", "); where != "" && what != "" {
+		what += " (" + where + ")"
+	} else if where != "" {
+		what = where
 	}
 	n.Subject = fmt.Sprintf("%s request: %s", n.Site, what)
 	if what == "" {
