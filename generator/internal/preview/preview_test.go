@@ -14,42 +14,60 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"github.com/rogpeppe/go-internal/txtar"
 )
 
+// TestDebounce runs in a synctest bubble: time is the bubble's fake clock,
+// which moves only when every goroutine in it is blocked, so the waits
+// below are exact, not wall-clock bounds a busy machine can miss.
 func TestDebounce(t *testing.T) {
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	in := make(chan string)
-	out := debounce(ctx, in, 30*time.Millisecond, 120*time.Millisecond)
-	// A burst, with a repeat: one batch, each path once, in order.
-	for _, p := range []string{"a", "b", "a", "c"} {
-		in <- p
-	}
-	if got := <-out; !slices.Equal(got, []string{"a", "b", "c"}) {
-		t.Errorf("batch %v", got)
-	}
-	// A steady trickle is cut at the maximum wait, not postponed for ever.
-	start := time.Now()
-	go func() {
-		for i := range 20 {
-			select {
-			case in <- fmt.Sprint(i):
-			case <-ctx.Done():
-				return
-			}
-			time.Sleep(10 * time.Millisecond)
+	synctest.Test(t, func(t *testing.T) {
+		ctx, cancel := context.WithCancel(t.Context())
+		in := make(chan string)
+		const quiet, most = 30 * time.Millisecond, 120 * time.Millisecond
+		out := debounce(ctx, in, quiet, most)
+		// A burst, with a repeat: one batch, each path once, in order, a
+		// quiet period after the last.
+		start := time.Now()
+		for _, p := range []string{"a", "b", "a", "c"} {
+			in <- p
 		}
-	}()
-	first := <-out
-	if waited := time.Since(start); waited > 400*time.Millisecond || len(first) >= 20 {
-		t.Errorf("first batch of a trickle after %v with %d paths", waited, len(first))
-	}
-	cancel()
-	for range out { // closes when ctx ends
-	}
+		if got := <-out; !slices.Equal(got, []string{"a", "b", "c"}) {
+			t.Errorf("batch %v", got)
+		}
+		if waited := time.Since(start); waited != quiet {
+			t.Errorf("a burst was sent after %v, want the quiet period %v", waited, quiet)
+		}
+		// A steady trickle (one path every 10 ms, never quiet for 30 ms) is
+		// cut at the maximum wait, not postponed for ever.
+		start = time.Now()
+		trickled := make(chan struct{})
+		go func() {
+			defer close(trickled)
+			for i := range 20 {
+				select {
+				case in <- fmt.Sprint(i):
+				case <-ctx.Done():
+					return
+				}
+				time.Sleep(10 * time.Millisecond)
+			}
+		}()
+		first := <-out
+		if waited := time.Since(start); waited != most {
+			t.Errorf("the first batch of a trickle came after %v, want the maximum wait %v", waited, most)
+		}
+		if len(first) != 12 && len(first) != 13 { // sent at 0, 10, ... 110 ms, and 120 ms if it won the race
+			t.Errorf("the first batch of a trickle has %d paths: %v", len(first), first)
+		}
+		cancel()
+		for range out { // closes when ctx ends
+		}
+		<-trickled
+	})
 }
 
 func TestChangedPages(t *testing.T) {
@@ -106,12 +124,12 @@ func start(t testing.TB, root string) *running {
 	go func() {
 		r.done <- Run(ctx, Config{Root: root, Addr: "127.0.0.1:0", Out: io.Discard, Ready: func(u string) { ready <- u }})
 	}()
+	// No deadline of our own: a slow machine (-race on 2 cores) may take long
+	// to build; a hang is the go test -timeout's, with every stack printed.
 	select {
 	case r.url = <-ready:
 	case err := <-r.done:
-		t.Fatalf("Run: %v", err)
-	case <-time.After(30 * time.Second):
-		t.Fatal("the preview did not start")
+		t.Fatalf("Run returned before it was ready: %v", err)
 	}
 	t.Cleanup(func() { r.stop(t) })
 	return r
@@ -198,7 +216,6 @@ func get(t *testing.T, url string) (int, http.Header, string) {
 // reloads its page, a broken file shows its error while the last good site
 // is still served, the fix clears it, and a stylesheet edit is a CSS swap.
 func TestEditErrorFixCSS(t *testing.T) {
-	base := runtime.NumGoroutine()
 	root := project(t)
 	r := start(t, root)
 	ev := listen(t, r.url)
@@ -264,15 +281,33 @@ func TestEditErrorFixCSS(t *testing.T) {
 	ev.res.Body.Close()
 	late.res.Body.Close()
 	r.stop(t)
-	deadline := time.Now().Add(5 * time.Second)
-	for runtime.NumGoroutine() > base+2 && time.Now().Before(deadline) { // +2: the test's own HTTP client idlers
-		time.Sleep(20 * time.Millisecond)
+	if left := ownGoroutines(); len(left) > 0 {
+		t.Errorf("Run returned with %d of its goroutines still running:\n%s", len(left), strings.Join(left, "\n\n"))
 	}
-	http.DefaultClient.CloseIdleConnections()
-	if n := runtime.NumGoroutine(); n > base+2 {
-		buf := make([]byte, 1<<16)
-		t.Errorf("%d goroutines left after shutdown (had %d):\n%s", n, base, buf[:runtime.Stack(buf, true)])
+}
+
+// ownGoroutines returns the stacks of the goroutines running code of this
+// package (its non-test files) other than the caller's. Run waits for each
+// goroutine it starts, so once it has returned there must be none: no
+// count of all goroutines (HTTP clients' idle connections, the runtime's
+// own) and no waiting.
+func ownGoroutines() []string {
+	buf := make([]byte, 1<<20)
+	buf = buf[:runtime.Stack(buf, true)]
+	var left []string
+	for i, g := range strings.Split(string(buf), "\n\n") {
+		if i == 0 { // the caller
+			continue
+		}
+		for _, line := range strings.Split(g, "\n") {
+			file, _, _ := strings.Cut(strings.TrimSpace(line), ":")
+			if strings.Contains(file, "/internal/preview/") && strings.HasSuffix(file, ".go") && !strings.HasSuffix(file, "_test.go") {
+				left = append(left, g)
+				break
+			}
+		}
 	}
+	return left
 }
 
 func TestServing(t *testing.T) {
@@ -322,8 +357,10 @@ func TestHubStreamsAndCloses(t *testing.T) {
 	if v := s.next(t, evReady); v["version"] != float64(1) {
 		t.Errorf("first event %v", v)
 	}
-	for h.count() == 0 {
-		time.Sleep(time.Millisecond)
+	for deadline := time.Now().Add(30 * time.Second); h.count() == 0; time.Sleep(time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatal("the stream's client never registered with the hub")
+		}
 	}
 	h.publish(newEvent(evChange, map[string]any{"version": 2, "pages": []string{"/a/"}}), newEvent(evReady, map[string]int{"version": 2}))
 	if v := s.next(t, evChange); fmt.Sprint(v["pages"]) != "[/a/]" {

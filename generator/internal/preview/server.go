@@ -130,7 +130,8 @@ func Run(ctx context.Context, cfg Config) error {
 	defer cancel()
 	paths := make(chan string, 256)
 	watchErrs := make(chan error, 16)
-	if err := watch(ctx, root, Watched, paths, watchErrs); err != nil {
+	watching, err := watch(ctx, root, Watched, paths, watchErrs)
+	if err != nil {
 		return err
 	}
 	s.Rebuild(ctx, nil)
@@ -171,6 +172,7 @@ func Run(ctx context.Context, cfg Config) error {
 	}
 	cancel()
 	wg.Wait()
+	<-watching // Run leaves no goroutine of its own behind
 	if errors.Is(err, http.ErrServerClosed) {
 		err = nil
 	}

@@ -16,11 +16,14 @@ import (
 // change under dirs, folders created later included, until ctx ends. It
 // leaves out chmod-only events and editors' scratch files; a file renamed
 // over another (an editor's atomic save) is reported under its new name.
-func watch(ctx context.Context, root string, dirs []string, out chan<- string, errs chan<- error) error {
+// The returned channel is closed once the watching goroutine has stopped
+// and closed the watcher, so Run can wait for it.
+func watch(ctx context.Context, root string, dirs []string, out chan<- string, errs chan<- error) (<-chan struct{}, error) {
 	w, err := fsnotify.NewBufferedWatcher(1024)
 	if err != nil {
-		return err
+		return nil, err
 	}
+	done := make(chan struct{})
 	add := func(dir string, report bool) {
 		filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
 			if err != nil {
@@ -43,6 +46,7 @@ func watch(ctx context.Context, root string, dirs []string, out chan<- string, e
 		}
 	}
 	go func() {
+		defer close(done)
 		defer w.Close()
 		for {
 			select {
@@ -73,7 +77,7 @@ func watch(ctx context.Context, root string, dirs []string, out chan<- string, e
 			}
 		}
 	}()
-	return nil
+	return done, nil
 }
 
 func send(ctx context.Context, out chan<- string, root, name string) {
