@@ -62,8 +62,10 @@ fmt-check:
 	@out=$$(gofmt -l generator); if [ -n "$$out" ]; then echo "gofmt needed on:"; echo "$$out"; exit 1; fi
 
 ## fuzz: run every fuzz target for FUZZTIME each (default 30s; CI runs 10s each). Inputs that
-## failed once live in each package's testdata/fuzz and run with every go test
+## failed once live in each package's testdata/fuzz and run with every go test. Then the
+## incrementality property test for PROPERTY_STEPS random edits (make test runs 8, seed 1)
 FUZZTIME ?= 30s
+PROPERTY_STEPS ?= 30
 FUZZ_TARGETS := FuzzDecode:./generator/internal/frontmatter/ FuzzParse:./generator/internal/page/ \
   FuzzConvert:./generator/internal/markdown/ FuzzParse:./generator/internal/config/ \
   FuzzParse:./generator/internal/indicator/ FuzzParse:./generator/internal/icb/ FuzzRead:./generator/internal/csvtab/ \
@@ -82,6 +84,8 @@ fuzz:
 	    else echo "$$out"; exit 1; fi; \
 	  fi; \
 	done
+	@echo "== incremental updates equal whole builds: $(PROPERTY_STEPS) random edits, seed from the clock"
+	set -o pipefail; BCS_PROPERTY_SEED=clock BCS_PROPERTY_STEPS=$(PROPERTY_STEPS) $(GO) test -count=1 -run='^TestIncrementalEqualsWholeBuild$$' -v ./generator/internal/site/ | grep -E '^\s+property_test|^(ok|FAIL|---)'
 
 ## bench: the stage benchmarks (front matter, Markdown, templates, link check, write, zip; six runs
 ## each, so that two saved outputs compare with `go run golang.org/x/perf/cmd/benchstat@latest old new`),
