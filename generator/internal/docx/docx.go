@@ -18,6 +18,7 @@ package docx
 import (
 	"bytes"
 	"encoding/xml"
+	"errors"
 	"fmt"
 	"html"
 	"strings"
@@ -361,14 +362,18 @@ func (w *writer) block(n ast.Node, depth int, item *para) error {
 		// The title comes from Meta; the document's own headings start at ##.
 		style := fmt.Sprintf("Heading%d", min(max(n.Level-1, 1), 3))
 		p := &para{style: style}
-		w.inlines(p, n, format{})
+		if err := w.inlines(p, n, format{}); err != nil {
+			return err
+		}
 		w.flush(p)
 	case *ast.Paragraph, *ast.TextBlock:
 		p := &para{}
 		if item != nil {
 			p = item
 		}
-		w.inlines(p, n, format{})
+		if err := w.inlines(p, n, format{}); err != nil {
+			return err
+		}
 		w.flush(p)
 	case *ast.List:
 		l := list{ordered: n.IsOrdered(), start: n.Start}
@@ -403,7 +408,9 @@ func (w *writer) block(n ast.Node, depth int, item *para) error {
 		for c := n.FirstChild(); c != nil; c = c.NextSibling() {
 			if _, ok := c.(*ast.Paragraph); ok {
 				p := &para{style: "Quote"}
-				w.inlines(p, c, format{})
+				if err := w.inlines(p, c, format{}); err != nil {
+					return err
+				}
 				w.flush(p)
 				continue
 			}
@@ -422,29 +429,28 @@ func (w *writer) block(n ast.Node, depth int, item *para) error {
 	case *ast.ThematicBreak:
 		w.flush(&para{style: "Rule"})
 	case *extast.Table:
-		w.table(n)
+		return w.table(n)
 	case *extast.FootnoteList:
 		return w.endnoteList(n)
 	case *ast.HTMLBlock:
 		return fmt.Errorf("docx: raw HTML is not allowed in documents")
 	default:
-		// Anything else (footnote lists, definition lists) is written as
-		// its text, so nothing is silently lost.
-		p := &para{}
-		w.inlines(p, n, format{})
-		w.flush(p)
+		// Every kind of block the Markdown parser makes has its case above;
+		// a new one (an extension added later) must get one, not be dropped
+		// or flattened.
+		return fmt.Errorf("docx: no Word rendering for a %s block", n.Kind())
 	}
 	return nil
 }
 
 // table writes a GFM table: a header row repeated on every page, then the rows.
-func (w *writer) table(t *extast.Table) {
+func (w *writer) table(t *extast.Table) error {
 	cols := 0
 	for r := t.FirstChild(); r != nil; r = r.NextSibling() {
 		cols = max(cols, r.ChildCount())
 	}
 	if cols == 0 {
-		return
+		return nil
 	}
 	width := 9026 / cols // A4 text width in twentieths of a point
 	w.body.WriteString(`<w:tbl><w:tblPr><w:tblStyle w:val="PackTable"/><w:tblW w:w="5000" w:type="pct"/><w:tblLook w:val="04A0" w:firstRow="1" w:lastRow="0" w:firstColumn="0" w:lastColumn="0" w:noHBand="0" w:noVBand="1"/></w:tblPr><w:tblGrid>`)
@@ -464,7 +470,9 @@ func (w *writer) table(t *extast.Table) {
 		for c := r.FirstChild(); c != nil; c = c.NextSibling() {
 			fmt.Fprintf(&w.body, `<w:tc><w:tcPr><w:tcW w:w="%d" w:type="dxa"/></w:tcPr>`, width)
 			p := &para{style: "TableText"}
-			w.inlines(p, c, format{bold: header})
+			if err := w.inlines(p, c, format{bold: header}); err != nil {
+				return err
+			}
 			w.flush(p)
 			w.body.WriteString("</w:tc>")
 			n++
@@ -476,6 +484,7 @@ func (w *writer) table(t *extast.Table) {
 	}
 	w.body.WriteString("</w:tbl>")
 	w.flush(&para{})
+	return nil
 }
 
 // noteRef writes a citation of endnote index: the endnote's reference mark
@@ -536,9 +545,12 @@ func (w *writer) endnotesXML() []byte {
 	return b.Bytes()
 }
 
-// inlines writes the inline content of n into p.
-func (w *writer) inlines(p *para, n ast.Node, f format) {
+// inlines writes the inline content of n into p. Each kind of inline node
+// the Markdown parser makes has its case; any other kind is an error, so a
+// new extension's nodes are never silently dropped from a document.
+func (w *writer) inlines(p *para, n ast.Node, f format) error {
 	for c := n.FirstChild(); c != nil; c = c.NextSibling() {
+		var err error
 		switch c := c.(type) {
 		case *ast.Text:
 			p.text(plain(c.Segment.Value(w.src)), f)
@@ -569,13 +581,13 @@ func (w *writer) inlines(p *para, n ast.Node, f format) {
 			} else {
 				g.italic = true
 			}
-			w.inlines(p, c, g)
+			err = w.inlines(p, c, g)
 		case *extast.Strikethrough:
 			g := f
 			g.strike = true
-			w.inlines(p, c, g)
+			err = w.inlines(p, c, g)
 		case *ast.Link:
-			w.hyperlink(p, string(c.Destination), c, f)
+			err = w.hyperlink(p, string(c.Destination), c, f)
 		case *ast.AutoLink:
 			url := string(c.URL(w.src))
 			if c.AutoLinkType == ast.AutoLinkEmail && !strings.HasPrefix(url, "mailto:") {
@@ -588,17 +600,23 @@ func (w *writer) inlines(p *para, n ast.Node, f format) {
 			p.text(string(c.Label(w.src)), g)
 			p.raw("</w:hyperlink>")
 		case *ast.Image:
-			w.inlines(p, c, f) // the alt text; images are not part of the packs
+			err = w.inlines(p, c, f) // the alt text; images are not part of the packs
 		case *markdown.Field:
 			w.field(p, c.Of, c.FieldLabel())
 		case *extast.FootnoteLink:
 			w.noteRef(p, c.Index)
 		case *extast.FootnoteBacklink:
 			// the web page's way back to the citation; Word has its own
+		case *ast.RawHTML:
+			err = errors.New("docx: raw HTML is not allowed in documents")
 		default:
-			w.inlines(p, c, f)
+			err = fmt.Errorf("docx: no Word rendering for a %s in the text", c.Kind())
+		}
+		if err != nil {
+			return err
 		}
 	}
+	return nil
 }
 
 // plain is the text a Text segment stands for: backslash escapes and
@@ -607,10 +625,9 @@ func plain(raw []byte) string {
 	return string(util.ResolveEntityNames(util.ResolveNumericReferences(util.UnescapePunctuations(raw))))
 }
 
-func (w *writer) hyperlink(p *para, dest string, n ast.Node, f format) {
+func (w *writer) hyperlink(p *para, dest string, n ast.Node, f format) error {
 	if strings.HasPrefix(dest, "#") { // an in-page anchor means nothing in Word: keep the text
-		w.inlines(p, n, f)
-		return
+		return w.inlines(p, n, f)
 	}
 	if strings.HasPrefix(dest, "/") {
 		dest = w.base + dest
@@ -619,8 +636,9 @@ func (w *writer) hyperlink(p *para, dest string, n ast.Node, f format) {
 	g := f
 	g.link = true
 	p.raw(fmt.Sprintf(`<w:hyperlink r:id="%s" w:history="1">`, id))
-	w.inlines(p, n, g)
+	err := w.inlines(p, n, g)
 	p.raw("</w:hyperlink>")
+	return err
 }
 
 // link returns the relationship id of an external hyperlink target.

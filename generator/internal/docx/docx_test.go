@@ -6,6 +6,7 @@ import (
 	"encoding/xml"
 	"flag"
 	"fmt"
+	"github.com/yuin/goldmark/ast"
 	"io"
 	"os"
 	"path/filepath"
@@ -255,6 +256,56 @@ func TestBadField(t *testing.T) {
 		_, err := md.Parse(markdown.Source{File: "bad.md", Line: 1, Col: 1, Text: []byte(src)})
 		if err == nil || !strings.Contains(err.Error(), want) {
 			t.Errorf("%q: err = %v, want %s", src, err, want)
+		}
+	}
+}
+
+// mystery nodes stand for a kind a future Markdown extension might add.
+type mysteryInline struct{ ast.BaseInline }
+
+var kindMysteryInline = ast.NewNodeKind("MysteryInline")
+
+func (n *mysteryInline) Kind() ast.NodeKind         { return kindMysteryInline }
+func (n *mysteryInline) Dump(src []byte, level int) { ast.DumpHelper(n, src, level, nil, nil) }
+func (n *mysteryBlock) Kind() ast.NodeKind          { return kindMysteryBlock }
+func (n *mysteryBlock) Dump(src []byte, level int)  { ast.DumpHelper(n, src, level, nil, nil) }
+func (n *mysteryBlock) IsRaw() bool                 { return false }
+func (n *mysteryBlock) HasBlankPreviousLines() bool { return false }
+func (n *mysteryBlock) SetBlankPreviousLines(bool)  {}
+
+type mysteryBlock struct{ ast.BaseBlock }
+
+var kindMysteryBlock = ast.NewNodeKind("MysteryBlock")
+
+// TestUnknownNodeKindIsAnError: a node kind without a Word rendering stops
+// the document with its kind named, rather than vanishing from it (or, as
+// before, being flattened to its text).
+func TestUnknownNodeKindIsAnError(t *testing.T) {
+	for _, tc := range []struct {
+		where string
+		add   func(doc ast.Node)
+		want  string
+	}{
+		{"inline, in a paragraph", func(doc ast.Node) { doc.FirstChild().AppendChild(doc.FirstChild(), &mysteryInline{}) }, "no Word rendering for a MysteryInline in the text"},
+		{"inline, in a link", func(doc ast.Node) {
+			ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
+				if l, ok := n.(*ast.Link); ok && entering {
+					l.AppendChild(l, &mysteryInline{})
+				}
+				return ast.WalkContinue, nil
+			})
+		}, "no Word rendering for a MysteryInline in the text"},
+		{"block", func(doc ast.Node) { doc.AppendChild(doc, &mysteryBlock{}) }, "no Word rendering for a MysteryBlock block"},
+	} {
+		src := []byte("Some text and [a link](https://example.org/).\n")
+		doc, err := markdown.New().Parse(markdown.Source{File: "x.md", Line: 1, Col: 1, Text: src})
+		if err != nil {
+			t.Fatal(err)
+		}
+		tc.add(doc)
+		_, err = Write(src, doc, Meta{Title: "T", Date: time.Date(2026, 12, 2, 0, 0, 0, 0, time.UTC)})
+		if err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%s: %v, want %q", tc.where, err, tc.want)
 		}
 	}
 }

@@ -46,7 +46,13 @@ func New() *Converter { return NewCached(nil) }
 // NewCached returns a Converter that looks code blocks up in cache (nil:
 // none) before highlighting them.
 func NewCached(cache *Cache) *Converter {
-	md := goldmark.New(
+	opts := append(options(), goldmark.WithRendererOptions(renderer.WithNodeRenderers(nodeRenderers(cache)...)))
+	return &Converter{md: goldmark.New(opts...), cache: cache}
+}
+
+// options is the converter's configuration but its own node renderers.
+func options() []goldmark.Option {
+	return []goldmark.Option{
 		goldmark.WithExtensions(
 			extension.NewTable(extension.WithTableCellAlignMethod(extension.TableCellAlignNone)),
 			extension.Strikethrough,
@@ -58,14 +64,16 @@ func NewCached(cache *Cache) *Converter {
 			parser.WithAutoHeadingID(),
 			parser.WithInlineParsers(util.Prioritized(fieldParser{}, 150)),
 		),
-		goldmark.WithRendererOptions(
-			renderer.WithNodeRenderers(
-				util.Prioritized(codeRenderer{cache: cache}, 100),
-				util.Prioritized(fieldRenderer{}, 100),
-			),
-		),
-	)
-	return &Converter{md: md, cache: cache}
+	}
+}
+
+// nodeRenderers are the converter's own renderers: highlighted code, and
+// the form fields of pack documents.
+func nodeRenderers(cache *Cache) []util.PrioritizedValue {
+	return []util.PrioritizedValue{
+		util.Prioritized(codeRenderer{cache: cache}, 100),
+		util.Prioritized(fieldRenderer{}, 100),
+	}
 }
 
 // Source is one piece of Markdown with where it sits in the user's file.
@@ -108,6 +116,9 @@ func (c *Converter) Parse(src Source) (ast.Node, error) {
 	doc := c.md.Parser().Parse(text.NewReader(src.Text), parser.WithContext(ctx))
 	if errs := refuseUnsafe(doc, src); len(errs) > 0 {
 		return nil, errs
+	}
+	if err := checkKinds(doc, src); err != nil {
+		return nil, err
 	}
 	alignCells(doc)
 	return doc, nil
