@@ -58,9 +58,11 @@ var (
 )
 
 // Load reads and checks every pack data file in root (the project).
-// icbs is the already loaded ICB list. Every problem found is returned, as a
-// diag.List.
-func Load(root fs.FS, icbs *icb.Set) (*Data, error) {
+// icbs and indicators are the ICB list and the indicator set the site has
+// already parsed (one parse of each per build); a nil indicators makes
+// Load parse packs/indicators.yaml itself, for tools and tests that have
+// not. Every problem found is returned, as a diag.List.
+func Load(root fs.FS, icbs *icb.Set, indicators *indicator.Set) (*Data, error) {
 	d := &Data{ICBs: icbs, raw: map[string][]byte{}}
 	var errs diag.List
 	add := func(err error) {
@@ -113,11 +115,14 @@ func Load(root fs.FS, icbs *icb.Set) (*Data, error) {
 			}
 		}
 	}
-	if src := read(IndicatorsFile); src != nil {
-		set, err := indicator.Parse(IndicatorsFile, src)
-		add(err)
-		if set != nil {
-			d.Indicators = set.All
+	if src := read(IndicatorsFile); src != nil { // read for the packs' input hash either way
+		if indicators == nil {
+			var err error
+			indicators, err = indicator.Parse(IndicatorsFile, src)
+			add(err)
+		}
+		if indicators != nil {
+			d.Indicators = indicators.All
 		}
 	}
 	if src := read(NationalFile); src != nil {

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/bcs/publish/generator/internal/icb"
+	"github.com/bcs/publish/generator/internal/indicator"
 )
 
 // project returns the repository's packs/ as a MapFS, with files replaced
@@ -47,7 +48,7 @@ func load(t testing.TB, fsys fstest.MapFS) (*Data, error) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return Load(fsys, set)
+	return Load(fsys, set, nil)
 }
 
 // today is the day the tests build for: the April 2026 map is in force.
@@ -458,4 +459,26 @@ func FuzzAlignment(f *testing.F) {
 			}
 		}
 	})
+}
+
+// TestLoadUsesTheSitesIndicators: given the indicator set the site parsed,
+// Load uses it (one parse per build) and does not parse the file again: a
+// file it cannot parse makes no error here, because the site reports it.
+func TestLoadUsesTheSitesIndicators(t *testing.T) {
+	fsys := project(t, map[string]string{IndicatorsFile: "indicators: [not, valid"})
+	set, err := icb.Parse(ICBsFile, fsys[ICBsFile].Data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	own := &indicator.Set{All: []indicator.Indicator{{ID: "only-one"}}}
+	d, err := Load(fsys, set, own)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(d.Indicators) != 1 || d.Indicators[0].ID != "only-one" {
+		t.Errorf("indicators %v, want the set passed in", d.Indicators)
+	}
+	if _, err := Load(fsys, set, nil); err == nil || !strings.Contains(err.Error(), IndicatorsFile) {
+		t.Errorf("with no set, the broken file: %v", err)
+	}
 }

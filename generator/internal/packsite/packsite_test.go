@@ -58,7 +58,7 @@ func loadData(t testing.TB) *pack.Data {
 	if err != nil {
 		t.Fatal(err)
 	}
-	d, err := pack.Load(root, set)
+	d, err := pack.Load(root, set, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

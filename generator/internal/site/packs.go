@@ -69,7 +69,7 @@ func (b *Builder) updatePacks(ctx context.Context) (*packState, map[string]*page
 	if _, err := fs.Stat(b.root, pack.ManifestFile); errors.Is(err, fs.ErrNotExist) {
 		return &packState{}, map[string]*page.Page{}, map[string][]byte{}, nil, nil
 	}
-	data, err := pack.Load(b.root, b.in.icbs)
+	data, err := pack.Load(b.root, b.in.icbs, b.in.indicators)
 	if err != nil {
 		return nil, nil, nil, nil, err
 	}

@@ -27,7 +27,7 @@ func realData(t *testing.T) (*icb.Set, *pack.Data) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	data, err := pack.Load(root, set)
+	data, err := pack.Load(root, set, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

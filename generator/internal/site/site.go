@@ -32,8 +32,8 @@ const (
 	TemplatesDir   = "templates"
 	AssetsDir      = "assets"
 	SettingsFile   = "content/site.yaml"
-	IndicatorsFile = "packs/indicators.yaml"
-	ICBsFile       = "packs/icbs.yaml"
+	IndicatorsFile = pack.IndicatorsFile // declared where the packs' files are
+	ICBsFile       = pack.ICBsFile
 )
 
 // The cache folder bcs build keeps in the project, and its Markdown cache
@@ -113,7 +113,7 @@ func BuildPack(root fs.FS, key string, on time.Time) (*packsite.Pack, error) {
 	if err != nil {
 		return nil, err
 	}
-	data, err := pack.Load(root, in.icbs)
+	data, err := pack.Load(root, in.icbs, in.indicators)
 	if err != nil {
 		return nil, err
 	}
@@ -234,5 +234,5 @@ func LoadPackData(root fs.FS) (*pack.Data, error) {
 	if err != nil {
 		return nil, err
 	}
-	return pack.Load(root, in.icbs)
+	return pack.Load(root, in.icbs, in.indicators)
 }

@@ -37,7 +37,7 @@ func load(t testing.TB) (*pack.Data, []indicator.Indicator) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	d, err := pack.Load(os.DirFS(repo), set)
+	d, err := pack.Load(os.DirFS(repo), set, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
