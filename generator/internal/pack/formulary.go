@@ -270,20 +270,41 @@ func (a *Alignment) status(label string) *Status {
 	return nil
 }
 
-// contactRoles are the contacts in the order documents show them.
+// The contact roles a pack names, by their key under contacts: in a
+// formulary file.
+const (
+	RoleMOTeam     = "mo_team"
+	RoleMSO        = "mso"
+	RoleSharedCare = "shared_care"
+)
+
+// contactRoles are the contacts in the order documents show them, with the
+// title each is shown under: the one list of them (the workbooks use
+// RoleTitle).
 var contactRoles = []struct{ key, title string }{
-	{"mo_team", "Medicines optimisation team"},
-	{"mso", "Medication safety officer"},
-	{"shared_care", "Shared care protocols"},
+	{RoleMOTeam, "Medicines optimisation team"},
+	{RoleMSO, "Medication safety officer"},
+	{RoleSharedCare, "Shared care protocols"},
+}
+
+// RoleTitle is the title a contact role is shown under ("" for a key that
+// is not a role).
+func RoleTitle(key string) string {
+	for _, r := range contactRoles {
+		if r.key == key {
+			return r.title
+		}
+	}
+	return ""
 }
 
 func (c Contacts) byKey(key string) *Contact {
 	switch key {
-	case "mo_team":
+	case RoleMOTeam:
 		return c.MOTeam
-	case "mso":
+	case RoleMSO:
 		return c.MSO
-	case "shared_care":
+	case RoleSharedCare:
 		return c.SharedCare
 	}
 	return nil

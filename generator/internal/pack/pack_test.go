@@ -4,6 +4,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"reflect"
 	"regexp"
 	"strings"
 	"testing"
@@ -480,5 +481,25 @@ func TestLoadUsesTheSitesIndicators(t *testing.T) {
 	}
 	if _, err := Load(fsys, set, nil); err == nil || !strings.Contains(err.Error(), IndicatorsFile) {
 		t.Errorf("with no set, the broken file: %v", err)
+	}
+}
+
+// TestContactRolesDeclaredOnce: every contact a formulary file can give
+// (the yaml keys of Contacts) has one title and one field, from one list.
+func TestContactRolesDeclaredOnce(t *testing.T) {
+	typ := reflect.TypeFor[Contacts]()
+	if typ.NumField() != len(contactRoles) {
+		t.Errorf("Contacts has %d fields, contactRoles %d roles", typ.NumField(), len(contactRoles))
+	}
+	for i := range typ.NumField() {
+		key := typ.Field(i).Tag.Get("yaml")
+		if RoleTitle(key) == "" {
+			t.Errorf("contact %q has no title", key)
+		}
+		c := Contacts{}
+		reflect.ValueOf(&c).Elem().Field(i).Set(reflect.ValueOf(&Contact{}))
+		if c.byKey(key) == nil {
+			t.Errorf("contact %q is not found by its key", key)
+		}
 	}
 }

@@ -263,11 +263,11 @@ func (b *book) summary(m Meta) {
 	p := m.Pack
 	b.set(s, 1, row, "Who to tell in "+p.ICB.Name, b.heading)
 	row++
-	for _, role := range []struct{ key, title string }{{"mso", "Medication safety officer"}, {"mo_team", "Medicines optimisation team"}} {
-		c := p.Contact(role.key)
+	for _, key := range []string{pack.RoleMSO, pack.RoleMOTeam} { // who an alert goes to first
+		c := p.Contact(key)
 		if c == nil {
 			// Not confirmed for the area: a cell to type it in once the ICB confirms it.
-			b.set(s, 1, row, role.title, b.label)
+			b.set(s, 1, row, pack.RoleTitle(key), b.label)
 			b.set(s, 2, row, "", b.input)
 			b.set(s, 3, row, pack.CheckShort+": ask your ICB and type the contact here.", b.wrap)
 			row += 2
