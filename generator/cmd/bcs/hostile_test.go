@@ -26,6 +26,7 @@ type hostileCase struct {
 	files map[string][]byte
 	setup func(t *testing.T, dir string) // symlinks and the like
 	want  string                         // "ok", or "error <regexp the stderr must match>"
+	check func(t *testing.T, dir string) // with "ok": more to check in the project after the build
 }
 
 // TestHostileContent builds a valid project, then each hostile case over it.
@@ -91,6 +92,24 @@ func TestHostileContent(t *testing.T) {
 			os.WriteFile(outside, []byte(`{{define "x"}}x{{end}}`), 0o644)
 			symlink(t, outside, filepath.Join(dir, "templates", "linked.html"))
 		}, want: `error ^templates/linked.html: .*symbolic link`},
+		// The one symbolic link policy: a link inside an input folder is
+		// refused at its name (the cases above); an input folder that is
+		// itself a link (templates/ shared with another site) is read
+		// through it, as the stamp hashes it.
+		hostileCase{name: "linked-templates-folder",
+			files: map[string][]byte{"templates/base.html": bytes.Replace(base["templates/base.html"], []byte("</main>"), []byte("</main><p>Read through the link.</p>"), 1)},
+			setup: func(t *testing.T, dir string) {
+				elsewhere := filepath.Join(t.TempDir(), "shared-templates")
+				if err := os.Rename(filepath.Join(dir, "templates"), elsewhere); err != nil {
+					t.Fatal(err)
+				}
+				symlink(t, elsewhere, filepath.Join(dir, "templates"))
+			}, want: "ok",
+			check: func(t *testing.T, dir string) {
+				if b, err := os.ReadFile(filepath.Join(dir, "public", "index.html")); err != nil || !bytes.Contains(b, []byte("Read through the link.")) {
+					t.Errorf("the linked templates folder's edit is not in the site (%v)", err)
+				}
+			}},
 		hostileCase{name: "fifo-in-content", setup: func(t *testing.T, dir string) {
 			mkfifo(t, filepath.Join(dir, "content", "notes.md"))
 		}, want: `error ^content/notes.md: this is a named pipe \(FIFO\), not a file`},
@@ -140,6 +159,9 @@ func TestHostileContent(t *testing.T) {
 					t.Fatalf("want a safe build, got exit %d:\n%s", code, stderr)
 				}
 				checkSafe(t, filepath.Join(dir, "public"))
+				if c.check != nil {
+					c.check(t, dir)
+				}
 				return
 			}
 			pattern, ok := strings.CutPrefix(c.want, "error ")
