@@ -33,8 +33,10 @@ import (
 	"github.com/bcs/publish/generator/internal/stamp"
 )
 
-// Watched are the project folders whose edits rebuild the site.
-var Watched = []string{site.ContentDir, site.TemplatesDir, site.AssetsDir, "packs"}
+// Watched are the project folders whose edits rebuild the site: the
+// folders a build reads (site.InputDirs, which the build stamp hashes too),
+// so the three cannot disagree.
+var Watched = site.InputDirs
 
 // Config sets up a preview server.
 type Config struct {
