@@ -204,45 +204,12 @@ func (b *Builder) update(ctx context.Context) (_ *Result, err error) {
 	// Packs: rebuild those whose inputs changed; their pages join the graph.
 	packFiles := map[string][]byte{}
 	if p.packs {
-		st, gen, files, reports, err := b.updatePacks(ctx)
-		if err != nil {
+		if packFiles, err = b.syncPacks(ctx, before, changedPages); err != nil {
 			return nil, err
 		}
-		for rel := range gen {
-			if o := b.generated[rel]; o != nil && generatedFacts(o) == generatedFacts(gen[rel]) {
-				gen[rel] = o // unchanged: keep what was rendered
-			}
-		}
-		for _, rel := range slices.Sorted(maps.Keys(mergeKeys(gen, b.generated))) {
-			if o, n := b.generated[rel], gen[rel]; o != n {
-				if _, ok := before[rel]; !ok {
-					before[rel] = o
-				}
-				changedPages[rel] = n
-			}
-		}
-		b.packs, b.generated, packFiles = st, gen, files
-		b.reports = map[string]PackReport{}
-		for _, r := range reports {
-			b.reports[r.Key] = r
-			if r.Rebuilt {
-				st.Rebuilt++
-			}
-		}
 	}
-	for _, f := range slices.Sorted(maps.Keys(b.packFilesOr(packFiles, p.packs))) {
-		if b.static[f] {
-			what := "the packs' download"
-			if f == RedirectsFile {
-				what = "the host redirect file (the redirects of abolished ICBs' packs)"
-			}
-			return nil, diag.Errorf(diag.Pos{File: path.Join(ContentDir, f)}, "the build writes %s itself, %s: remove this file", f, what)
-		}
-	}
-	for rel, g := range b.generated {
-		if c := b.sources[rel]; c != nil {
-			return nil, diag.Errorf(diag.Pos{File: c.File}, "this file claims the place of the generated pack page %s: move it", g.URL)
-		}
+	if err := b.checkPackClaims(b.packFilesOr(packFiles, p.packs)); err != nil {
+		return nil, err
 	}
 	oldAround := map[string]bool{}
 	for rel := range changedPages {
@@ -267,16 +234,7 @@ func (b *Builder) update(ctx context.Context) (_ *Result, err error) {
 	if err != nil {
 		return nil, err
 	}
-	var outErrs diag.List
-	for _, rel := range slices.Sorted(maps.Keys(b.static)) {
-		if msg := staticProblem(rel); msg != "" {
-			outErrs = append(outErrs, diag.Errorf(diag.Pos{File: path.Join(ContentDir, rel)}, "%s", msg))
-		}
-	}
-	if len(outErrs) == 0 {
-		outErrs = claimOutputs(pages, b.static, b.packFilesOr(packFiles, p.packs), forms)
-	}
-	if err := outErrs.Err(); err != nil {
+	if err := b.checkOutputs(pages, b.packFilesOr(packFiles, p.packs), forms); err != nil {
 		return nil, err
 	}
 
@@ -312,41 +270,7 @@ func (b *Builder) update(ctx context.Context) (_ *Result, err error) {
 	}
 
 	// Decide what to render.
-	render := map[string]bool{}
-	structural, hubStale := !b.built, !b.built
-	for rel, n := range changedPages {
-		if !b.built {
-			break // everything is rendered; marking each page's neighbours would be quadratic
-		}
-		o := before[rel]
-		if n != nil && b.published(n) {
-			render[rel] = true
-		}
-		if b.navFacts(o) != b.navFacts(n) {
-			structural, hubStale = true, true
-			for x := range oldAround {
-				render[x] = true
-			}
-			if n != nil && b.published(n) {
-				around(n, render)
-			}
-		}
-		if faqFacts(o) != faqFacts(n) {
-			hubStale = true
-		}
-	}
-	for _, pg := range pages {
-		out := b.outs[pg.Rel]
-		switch {
-		case p.all, out == nil, p.layouts[templateName(pg)], hubStale && out.hub, p.packs && out.packs:
-			render[pg.Rel] = true
-		}
-	}
-	for x := range render {
-		if src := b.source(x); src == nil || !b.published(src) {
-			delete(render, x)
-		}
-	}
+	render, structural := b.renderSet(p, pages, changedPages, before, oldAround)
 
 	// Render, and put together the files that change. Each page's files
 	// are made and scanned for links on the goroutine that rendered it;
@@ -447,36 +371,10 @@ func (b *Builder) update(ctx context.Context) (_ *Result, err error) {
 		}
 	}
 
-	// Links: check the changed pages and the pages that link to them (and
-	// put back what a failed update showed the index).
-	sync := make(map[string]linkcheck.File, len(changed))
-	for f, o := range changed {
-		switch {
-		case o == nil:
-			sync[f] = linkcheck.File{}
-		case o.scanned:
-			sync[f] = o.link
-		default:
-			sync[f] = linkcheck.Scan(f, o.data)
-		}
-	}
-	for f := range b.unsynced {
-		if _, ok := sync[f]; !ok {
-			data, had := b.files[f]
-			if !had {
-				data = nil
-			}
-			sync[f] = linkcheck.Scan(f, data)
-		}
-	}
-	st.Checked = b.links.Apply(sync)
-	if err := reportBroken(b.links.Broken(), pages); err != nil {
-		for f := range changed {
-			b.unsynced[f] = true
-		}
+	// Links: check the changed pages and the pages that link to them.
+	if st.Checked, err = b.checkLinks(changed, pages); err != nil {
 		return nil, err
 	}
-	clear(b.unsynced)
 
 	// Commit.
 	files := maps.Clone(b.files)
@@ -515,6 +413,153 @@ func (b *Builder) update(ctx context.Context) (_ *Result, err error) {
 	}
 	return &Result{Files: files, Pages: pages, Changed: slices.Sorted(maps.Keys(changed)), Stats: st, Packs: sortedReports(b.reports),
 		Reviews: due, Unconfirmed: b.in.settings.Unconfirmed(), Until: until}, nil
+}
+
+// syncPacks rebuilds the packs whose inputs changed (updatePacks), keeps the
+// generated pages whose facts did not change, and records in changedPages
+// (and before, the page each replaces) the generated pages that did. It
+// returns the packs' download files.
+func (b *Builder) syncPacks(ctx context.Context, before, changedPages map[string]*page.Page) (map[string][]byte, error) {
+	state, gen, files, reports, err := b.updatePacks(ctx)
+	if err != nil {
+		return nil, err
+	}
+	for rel := range gen {
+		if o := b.generated[rel]; o != nil && generatedFacts(o) == generatedFacts(gen[rel]) {
+			gen[rel] = o // unchanged: keep what was rendered
+		}
+	}
+	for _, rel := range slices.Sorted(maps.Keys(mergeKeys(gen, b.generated))) {
+		if o, n := b.generated[rel], gen[rel]; o != n {
+			if _, ok := before[rel]; !ok {
+				before[rel] = o
+			}
+			changedPages[rel] = n
+		}
+	}
+	b.packs, b.generated = state, gen
+	b.reports = map[string]PackReport{}
+	for _, r := range reports {
+		b.reports[r.Key] = r
+		if r.Rebuilt {
+			state.Rebuilt++
+		}
+	}
+	return files, nil
+}
+
+// checkPackClaims refuses a content file in the place of a pack download
+// or of a generated pack page.
+func (b *Builder) checkPackClaims(packFiles map[string]bool) error {
+	for _, f := range slices.Sorted(maps.Keys(packFiles)) {
+		if b.static[f] {
+			what := "the packs' download"
+			if f == RedirectsFile {
+				what = "the host redirect file (the redirects of abolished ICBs' packs)"
+			}
+			return diag.Errorf(diag.Pos{File: path.Join(ContentDir, f)}, "the build writes %s itself, %s: remove this file", f, what)
+		}
+	}
+	for _, rel := range slices.Sorted(maps.Keys(b.generated)) {
+		if c := b.sources[rel]; c != nil {
+			return diag.Errorf(diag.Pos{File: c.File}, "this file claims the place of the generated pack page %s: move it", b.generated[rel].URL)
+		}
+	}
+	return nil
+}
+
+// checkOutputs refuses static files of a kind the site does not publish,
+// and two sources of one output file.
+func (b *Builder) checkOutputs(pages []*page.Page, packFiles map[string]bool, forms map[*page.Page]*form.Form) error {
+	var errs diag.List
+	for _, rel := range slices.Sorted(maps.Keys(b.static)) {
+		if msg := staticProblem(rel); msg != "" {
+			errs = append(errs, diag.Errorf(diag.Pos{File: path.Join(ContentDir, rel)}, "%s", msg))
+		}
+	}
+	if len(errs) == 0 {
+		errs = claimOutputs(pages, b.static, packFiles, forms)
+	}
+	return errs.Err()
+}
+
+// renderSet decides which pages to render: every page on the first build;
+// after it, the changed pages, their neighbourhoods before (oldAround) and
+// after the change when their navigation facts changed, and the pages whose
+// template, the FAQ hub or the packs they showed changed. structural says
+// the site's shape changed (the sitemap is written again).
+func (b *Builder) renderSet(p plan, pages []*page.Page, changedPages, before map[string]*page.Page, oldAround map[string]bool) (render map[string]bool, structural bool) {
+	render = map[string]bool{}
+	structural, hubStale := !b.built, !b.built
+	for rel, n := range changedPages {
+		if !b.built {
+			break // everything is rendered; marking each page's neighbours would be quadratic
+		}
+		o := before[rel]
+		if n != nil && b.published(n) {
+			render[rel] = true
+		}
+		if b.navFacts(o) != b.navFacts(n) {
+			structural, hubStale = true, true
+			for x := range oldAround {
+				render[x] = true
+			}
+			if n != nil && b.published(n) {
+				around(n, render)
+			}
+		}
+		if faqFacts(o) != faqFacts(n) {
+			hubStale = true
+		}
+	}
+	for _, pg := range pages {
+		out := b.outs[pg.Rel]
+		switch {
+		case p.all, out == nil, p.layouts[templateName(pg)], hubStale && out.hub, p.packs && out.packs:
+			render[pg.Rel] = true
+		}
+	}
+	for x := range render {
+		if src := b.source(x); src == nil || !b.published(src) {
+			delete(render, x)
+		}
+	}
+	return render, structural
+}
+
+// checkLinks tells the link index what changed (and puts back what a failed
+// update showed it: b.unsynced), then reports the broken links of the site,
+// naming the pages. It returns how many pages' links were checked.
+func (b *Builder) checkLinks(changed map[string]*outFile, pages []*page.Page) (int, error) {
+	sync := make(map[string]linkcheck.File, len(changed))
+	for f, o := range changed {
+		switch {
+		case o == nil:
+			sync[f] = linkcheck.File{}
+		case o.scanned:
+			sync[f] = o.link
+		default:
+			sync[f] = linkcheck.Scan(f, o.data)
+		}
+	}
+	for f := range b.unsynced {
+		if _, ok := sync[f]; !ok {
+			data, had := b.files[f]
+			if !had {
+				data = nil
+			}
+			sync[f] = linkcheck.Scan(f, data)
+		}
+	}
+	checked := b.links.Apply(sync)
+	if err := reportBroken(b.links.Broken(), pages); err != nil {
+		for f := range changed {
+			b.unsynced[f] = true
+		}
+		return 0, err
+	}
+	clear(b.unsynced)
+	return checked, nil
 }
 
 // External lists the external links of the site as last built, by address:
