@@ -49,23 +49,37 @@ func renderedKinds(options []goldmark.Option, nodeRenderers ...util.PrioritizedV
 
 var (
 	knownOnce  sync.Once
-	knownKinds map[ast.NodeKind]bool
+	knownKinds []bool // by ast.NodeKind
 )
 
+// rendered says whether the HTML renderer has a function for kind.
+func rendered(kind ast.NodeKind) bool {
+	knownOnce.Do(func() {
+		for k := range renderedKinds(options(), nodeRenderers(nil)...) {
+			for int(k) >= len(knownKinds) {
+				knownKinds = append(knownKinds, false)
+			}
+			knownKinds[k] = true
+		}
+	})
+	return int(kind) < len(knownKinds) && knownKinds[kind]
+}
+
+// kindError is the error for node n, whose kind has no HTML rendering.
+func kindError(n ast.Node, src Source) *diag.Error {
+	return diag.Errorf(src.pos(0), "the Markdown converter made a %s node, which has no HTML rendering (a program error: give it a renderer)", n.Kind())
+}
+
 // checkKinds returns an error naming the first node of doc whose kind has
-// no HTML rendering.
+// no HTML rendering (Parse makes the same check in refuseUnsafe's walk).
 func checkKinds(doc ast.Node, src Source) error {
-	knownOnce.Do(func() { knownKinds = renderedKinds(options(), nodeRenderers(nil)...) })
-	var bad ast.Node
+	var err error
 	ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
-		if entering && !knownKinds[n.Kind()] {
-			bad = n
+		if entering && !rendered(n.Kind()) {
+			err = kindError(n, src)
 			return ast.WalkStop, nil
 		}
 		return ast.WalkContinue, nil
 	})
-	if bad == nil {
-		return nil
-	}
-	return diag.Errorf(src.pos(0), "the Markdown converter made a %s node, which has no HTML rendering (a program error: give it a renderer)", bad.Kind())
+	return err
 }

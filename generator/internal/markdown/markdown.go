@@ -117,9 +117,6 @@ func (c *Converter) Parse(src Source) (ast.Node, error) {
 	if errs := refuseUnsafe(doc, src); len(errs) > 0 {
 		return nil, errs
 	}
-	if err := checkKinds(doc, src); err != nil {
-		return nil, err
-	}
 	alignCells(doc)
 	return doc, nil
 }
@@ -380,6 +377,10 @@ func refuseUnsafe(doc ast.Node, src Source) diag.List {
 	_ = ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
 		if !entering {
 			return ast.WalkContinue, nil
+		}
+		if !rendered(n.Kind()) { // goldmark would skip it without a word
+			errs = append(errs, kindError(n, src))
+			return ast.WalkStop, nil
 		}
 		switch n := n.(type) {
 		case *ast.HTMLBlock:
