@@ -76,6 +76,25 @@ func startChild(t *testing.T, db string, env ...string) (*exec.Cmd, string) {
 	return cmd, "http://" + addr
 }
 
+// postGood posts a good submission to the child at base and returns the id
+// it was acknowledged with.
+func postGood(client *http.Client, base string) (string, error) {
+	req, _ := http.NewRequest(http.MethodPost, base+"/api/contact", strings.NewReader(goodPost().Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("Origin", origin)
+	req.Header.Set("Accept", "application/json")
+	res, err := client.Do(req)
+	if err != nil {
+		return "", err
+	}
+	defer res.Body.Close()
+	var j jsonReply
+	if err := json.NewDecoder(res.Body).Decode(&j); err != nil || !j.OK {
+		return "", fmt.Errorf("answer %d (%v)", res.StatusCode, err)
+	}
+	return j.ID, nil
+}
+
 // TestKilledProcessLosesNothingAcknowledgedWAL kills the receiver with
 // SIGKILL in the middle of a load run, restarts it on the same database,
 // and checks that every submission that was answered with success is there.
@@ -91,22 +110,7 @@ func TestKilledProcessLosesNothingAcknowledgedWAL(t *testing.T) {
 	var mu sync.Mutex
 	acked := map[string]bool{}
 	client := &http.Client{Timeout: 10 * time.Second}
-	send := func(base string) (string, error) {
-		req, _ := http.NewRequest(http.MethodPost, base+"/api/contact", strings.NewReader(goodPost().Encode()))
-		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-		req.Header.Set("Origin", origin)
-		req.Header.Set("Accept", "application/json")
-		res, err := client.Do(req)
-		if err != nil {
-			return "", err
-		}
-		defer res.Body.Close()
-		var j jsonReply
-		if err := json.NewDecoder(res.Body).Decode(&j); err != nil || !j.OK {
-			return "", fmt.Errorf("answer %d (%v)", res.StatusCode, err)
-		}
-		return j.ID, nil
-	}
+	send := func(base string) (string, error) { return postGood(client, base) }
 	var wg sync.WaitGroup
 	for range 16 {
 		wg.Go(func() {
@@ -203,22 +207,12 @@ func TestCrashDuringDelivery(t *testing.T) {
 				if enough {
 					return
 				}
-				req, _ := http.NewRequest(http.MethodPost, base+"/api/contact", strings.NewReader(goodPost().Encode()))
-				req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-				req.Header.Set("Origin", origin)
-				req.Header.Set("Accept", "application/json")
-				res, err := client.Do(req)
+				id, err := postGood(client, base)
 				if err != nil {
 					return // the process is gone
 				}
-				var j jsonReply
-				err = json.NewDecoder(res.Body).Decode(&j)
-				res.Body.Close()
-				if err != nil || !j.OK {
-					return
-				}
 				mu.Lock()
-				acked = append(acked, j.ID)
+				acked = append(acked, id)
 				mu.Unlock()
 			}
 		})
