@@ -45,22 +45,45 @@ type Builder struct {
 	root fs.FS
 	opt  Options
 
-	in       *inputs
-	r        *renderer
-	sources  map[string]*page.Page // content rel -> parsed page, drafts and future ones included
-	static   map[string]bool       // content rel of files copied as they are
-	pages    []*page.Page          // the published pages, linked, sorted by Rel
-	outs     map[string]*pageOut   // page rel -> what rendering it produced
-	files    map[string][]byte
+	*snapshot // the site as last built; an update works on a copy (see update)
+
 	links    *linkcheck.Index
 	pending  map[string]bool // paths asked for and not yet done
 	unsynced map[string]bool // output paths the link index saw in a failed update
 	built    bool            // the first whole build has succeeded
+}
 
+// snapshot is everything an update reads from the last build and replaces.
+// An update starts from a copy (clone), works on that, and the Builder
+// takes it only when the update succeeds: a failed update drops it, and
+// the last good site is what the Builder still holds. The link index is
+// the exception, kept in step by b.unsynced (re-scanning is cheaper than
+// copying it on every edit).
+type snapshot struct {
+	in        *inputs
+	r         *renderer
+	sources   map[string]*page.Page // content rel -> parsed page, drafts and future ones included
+	static    map[string]bool       // content rel of files copied as they are
+	pages     []*page.Page          // the published pages, linked, sorted by Rel
+	outs      map[string]*pageOut   // page rel -> what rendering it produced
+	files     map[string][]byte
 	packs     *packState            // the pack data and the packs built from it
 	generated map[string]*page.Page // rel -> generated page (the packs' pages)
 	packFiles map[string]bool       // output paths of the packs' downloads
 	reports   map[string]PackReport // ODS code -> the pack's report
+}
+
+// clone copies s deeply enough that an update can change the copy without
+// touching s: the maps an update edits in place and the renderer it
+// re-points. What an update replaces whole (inputs, files, packs) is shared.
+func (s *snapshot) clone() *snapshot {
+	c := *s
+	c.sources, c.static, c.outs = maps.Clone(s.sources), maps.Clone(s.static), maps.Clone(s.outs)
+	if s.r != nil {
+		r := *s.r
+		c.r = &r
+	}
+	return &c
 }
 
 // pageOut is what one page's render produced and what it read.
@@ -98,9 +121,9 @@ type Result struct {
 
 // NewBuilder returns a Builder for the project in root.
 func NewBuilder(root fs.FS, opt Options) *Builder {
-	return &Builder{root: regularOnly{root}, opt: opt, sources: map[string]*page.Page{}, static: map[string]bool{},
-		outs: map[string]*pageOut{}, files: map[string][]byte{}, links: linkcheck.NewIndex(), pending: map[string]bool{}, unsynced: map[string]bool{},
-		packs: &packState{}, generated: map[string]*page.Page{}, packFiles: map[string]bool{}, reports: map[string]PackReport{}}
+	return &Builder{root: regularOnly{root}, opt: opt, links: linkcheck.NewIndex(), pending: map[string]bool{}, unsynced: map[string]bool{},
+		snapshot: &snapshot{sources: map[string]*page.Page{}, static: map[string]bool{}, outs: map[string]*pageOut{}, files: map[string][]byte{},
+			packs: &packState{}, generated: map[string]*page.Page{}, packFiles: map[string]bool{}, reports: map[string]PackReport{}}}
 }
 
 // Update brings the site up to date after changes to the given project
@@ -165,21 +188,13 @@ func (b *Builder) plan() plan {
 func under(f, dir string) bool { return f == dir || strings.HasPrefix(f, dir+"/") }
 
 func (b *Builder) update(ctx context.Context) (_ *Result, err error) {
-	// An update that fails leaves the Builder as it was before it.
-	in, r, sources, static := b.in, b.r, b.sources, b.static
-	packs, generated := b.packs, b.generated
-	var savedRenderer renderer
-	if r != nil {
-		savedRenderer = *r
-	}
-	b.sources, b.static = maps.Clone(sources), maps.Clone(static)
+	// Work on a copy of the last snapshot; keep it only if the update
+	// succeeds (a failed one leaves the Builder with the last good site).
+	last := b.snapshot
+	b.snapshot = last.clone()
 	defer func() {
 		if err != nil {
-			b.in, b.r, b.sources, b.static = in, r, sources, static
-			b.packs, b.generated = packs, generated
-			if r != nil {
-				*r = savedRenderer
-			}
+			b.snapshot = last
 		}
 	}()
 	p := b.plan()
@@ -239,7 +254,7 @@ func (b *Builder) update(ctx context.Context) (_ *Result, err error) {
 	}
 
 	// Assets and templates.
-	r = b.r
+	r := b.r
 	oldURLs := map[string]string{}
 	if r.assets != nil {
 		for _, n := range r.assets.Names() {
@@ -257,6 +272,7 @@ func (b *Builder) update(ctx context.Context) (_ *Result, err error) {
 			}
 		}
 		r.assets = newAssets
+		p.templates = true // their asset function reads the renderer they were loaded with
 	}
 	oldCSP := r.csp
 	r.pages, r.forms, r.csp, r.faqs, r.packs = pages, forms, contentSecurityPolicy(formOrigins(forms)), &faqHub{}, b.packs

@@ -207,3 +207,27 @@ func TestPackEditsRebuildOnlyTheirPacks(t *testing.T) {
 		t.Errorf("an edit to a shared document rebuilt %d packs, want all %d", res.Stats.PacksBuilt, len(res.Packs))
 	}
 }
+
+// TestFailedUpdateDropsItsSnapshot: an update that fails leaves the
+// Builder holding the very snapshot it had, unchanged: not a restored copy.
+func TestFailedUpdateDropsItsSnapshot(t *testing.T) {
+	fsys := project(t, nil)
+	b := NewBuilder(fsys, Options{Now: now})
+	if _, err := b.Update(context.Background(), nil); err != nil {
+		t.Fatal(err)
+	}
+	last := b.snapshot
+	sources, outs, r := maps.Clone(last.sources), maps.Clone(last.outs), *last.r
+	fsys["content/guide/three.md"] = &fstest.MapFile{Data: []byte("---\ntitle: Three\ndescription: d\n---\nText.\n")}
+	fsys["content/guide/two.md"] = &fstest.MapFile{Data: []byte("---\ntitle: [\n---\n")}
+	if _, err := b.Update(context.Background(), []string{"content/guide/three.md", "content/guide/two.md"}); err == nil {
+		t.Fatal("bad front matter was accepted")
+	}
+	if b.snapshot != last {
+		t.Error("the Builder holds another snapshot after a failed update")
+	}
+	if !maps.Equal(last.sources, sources) || !maps.Equal(last.outs, outs) ||
+		last.r.csp != r.csp || last.r.assets != r.assets || last.r.templates != r.templates || !slices.Equal(last.r.pages, r.pages) {
+		t.Error("the failed update changed the last good snapshot")
+	}
+}

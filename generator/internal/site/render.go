@@ -29,7 +29,10 @@ type renderer struct {
 	now        time.Time // the day of the build: which ICBs are in force
 }
 
-// funcs are the functions templates may call.
+// funcs are the functions templates may call. The templates keep the
+// renderer they were loaded with, which later snapshots copy, so these may
+// read only what is replaced together with the templates: the settings and
+// the assets (update reloads the templates when either changes).
 func (r *renderer) funcs() template.FuncMap {
 	return template.FuncMap{
 		// asset returns the hashed URL of an asset by its logical name.
