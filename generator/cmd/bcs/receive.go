@@ -181,7 +181,7 @@ func deliverer(smtpAddr, security, user, passFile, caFile, webhookFile string, s
 	}
 	if hook != "" {
 		u, err := url.Parse(hook)
-		if err != nil || (u.Scheme != "https" && !(u.Scheme == "http" && isLoopbackHost(u.Hostname()))) || u.Host == "" {
+		if err != nil || (u.Scheme != "https" && !(u.Scheme == "http" && receiver.IsLoopback(strings.ToLower(u.Hostname())))) || u.Host == "" {
 			return nil, errors.New("the webhook address must be an https:// URL (http:// only to this machine)")
 		}
 		d.Senders[receiver.ChannelWebhook] = &receiver.Webhook{URL: hook}
@@ -195,11 +195,6 @@ func deliverer(smtpAddr, security, user, passFile, caFile, webhookFile string, s
 		return nil, nil
 	}
 	return nil, errors.New("no delivery is set up, so nobody would hear of a request: give -smtp host:port (README, \"The contact form\"), a webhook, or -store-only to only store requests")
-}
-
-func isLoopbackHost(h string) bool {
-	ip := net.ParseIP(h)
-	return h == "localhost" || ip != nil && ip.IsLoopback()
 }
 
 // secretFile reads a password or webhook address from a file that only its

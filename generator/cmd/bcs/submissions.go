@@ -272,8 +272,23 @@ func export(ctx context.Context, s *receiver.Store, out, email, forms string, st
 // each once, so that an export has a column for each even if nobody has
 // answered it; no exports (export run away from the site) gives none.
 func formFields(dir string) ([]string, error) {
-	files, _ := filepath.Glob(filepath.Join(dir, "*.json"))
+	exports, err := loadExports(dir)
 	var fields []string
+	for _, e := range exports {
+		for _, f := range e.Definition.Fields {
+			if !slices.Contains(fields, f.Name) {
+				fields = append(fields, f.Name)
+			}
+		}
+	}
+	return fields, err
+}
+
+// loadExports reads the form exports the build wrote in dir, in name order;
+// none (a folder away from the site) is no error.
+func loadExports(dir string) ([]*form.Export, error) {
+	files, _ := filepath.Glob(filepath.Join(dir, "*.json"))
+	var exports []*form.Export
 	for _, file := range files {
 		src, err := os.ReadFile(file)
 		if err != nil {
@@ -283,13 +298,9 @@ func formFields(dir string) ([]string, error) {
 		if err != nil {
 			return nil, err
 		}
-		for _, f := range e.Definition.Fields {
-			if !slices.Contains(fields, f.Name) {
-				fields = append(fields, f.Name)
-			}
-		}
+		exports = append(exports, e)
 	}
-	return fields, nil
+	return exports, nil
 }
 
 // retention is how old a submission must be for purge: -older-than, or
@@ -299,17 +310,12 @@ func retention(olderThan, forms string) (time.Duration, string, error) {
 		d, err := parseAge(olderThan)
 		return d, olderThan, err
 	}
-	files, _ := filepath.Glob(filepath.Join(forms, "*.json"))
+	exports, err := loadExports(forms)
+	if err != nil {
+		return 0, "", err
+	}
 	days := 0
-	for _, file := range files {
-		src, err := os.ReadFile(file)
-		if err != nil {
-			return 0, "", err
-		}
-		_, e, err := form.Load(file, src)
-		if err != nil {
-			return 0, "", err
-		}
+	for _, e := range exports {
 		if days != 0 && e.Site.RetentionDays != days {
 			return 0, "", fmt.Errorf("the form exports in %s disagree on the retention period: rebuild the site", forms)
 		}

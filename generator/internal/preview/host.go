@@ -6,6 +6,8 @@ import (
 	"net/http"
 	"strings"
 	"time"
+
+	"github.com/bcs/publish/generator/internal/receiver"
 )
 
 // The preview serves drafts and a live-reload stream to whoever can reach
@@ -42,7 +44,7 @@ func (g hostGuard) allows(hostHeader string) bool {
 	if host == "" {
 		return false
 	}
-	if isLoopback(host) {
+	if receiver.IsLoopback(host) {
 		return true
 	}
 	if g.listen == "" {
@@ -52,16 +54,6 @@ func (g hostGuard) allows(hostHeader string) bool {
 		return ip.Equal(listenIP) // "::" and "0:0::0" are one address
 	}
 	return host == g.listen
-}
-
-// isLoopback says whether a lower-case host is localhost or a loopback IP
-// literal: names that always mean this machine, whatever DNS says.
-func isLoopback(host string) bool {
-	if host == "localhost" {
-		return true
-	}
-	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback()
 }
 
 // hostOnly is a Host header without its port and IPv6 brackets.
@@ -76,7 +68,7 @@ func hostOnly(h string) string {
 func (g hostGuard) accepted() string {
 	list := "localhost, 127.0.0.1 (any 127.x.x.x) and [::1]"
 	switch {
-	case g.listen == "" || isLoopback(g.listen):
+	case g.listen == "" || receiver.IsLoopback(g.listen):
 		return list
 	case strings.Contains(g.listen, ":"):
 		return list + " and [" + g.listen + "]"

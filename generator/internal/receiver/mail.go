@@ -2,6 +2,7 @@ package receiver
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -42,7 +43,7 @@ type labelled struct {
 // newNotice gathers what a submission says, from the form it was sent with.
 func newNotice(ep *endpoint, sub Submission) *notice {
 	f, e := ep.form, ep.export
-	n := &notice{Site: cmpOr(e.Site.Name, "the website"), Form: f.Def.ID, ID: sub.ID, Received: sub.ReceivedAt.UTC()}
+	n := &notice{Site: cmp.Or(e.Site.Name, "the website"), Form: f.Def.ID, ID: sub.ID, Received: sub.ReceivedAt.UTC()}
 	values := form.Values{}
 	var wants, choices []string
 	name := ""
@@ -92,13 +93,6 @@ func newNotice(ep *endpoint, sub Submission) *notice {
 		n.Subject = fmt.Sprintf("%s: a new %s form request", n.Site, f.Def.ID)
 	}
 	return n
-}
-
-func cmpOr(a, b string) string {
-	if a != "" {
-		return a
-	}
-	return b
 }
 
 func absURL(base, path string) string {

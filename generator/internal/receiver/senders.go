@@ -2,6 +2,7 @@ package receiver
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"crypto/tls"
 	"crypto/x509"
@@ -44,7 +45,7 @@ func (s *SMTP) Check() error {
 	switch s.Security {
 	case StartTLS, ImplicitTLS:
 	case NoTLS:
-		if !isLoopback(host) {
+		if !IsLoopback(host) {
 			return fmt.Errorf("SMTP server %s: without TLS only a server on this machine is allowed (127.0.0.1 or localhost)", s.Addr)
 		}
 	default:
@@ -56,7 +57,10 @@ func (s *SMTP) Check() error {
 	return nil
 }
 
-func isLoopback(host string) bool {
+// IsLoopback says whether host (a name or an IP literal, lower case) is
+// localhost or a loopback address: names that always mean this machine,
+// whatever DNS says. The receiver, its command and the preview share it.
+func IsLoopback(host string) bool {
 	if host == "localhost" {
 		return true
 	}
@@ -95,7 +99,7 @@ func (s *SMTP) Send(ctx context.Context, j Job) (string, error) {
 		return "", smtpError(err)
 	}
 	defer c.Close()
-	if err := c.Hello(cmpOr(s.Hello, "localhost")); err != nil {
+	if err := c.Hello(cmp.Or(s.Hello, "localhost")); err != nil {
 		return "", smtpError(err)
 	}
 	if s.Security == StartTLS {

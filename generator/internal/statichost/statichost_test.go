@@ -143,11 +143,7 @@ func TestAbolishedICBRedirects(t *testing.T) {
 		"/packs/qhg/scope-of-practice/?a=1":     "/packs/s1y5d/scope-of-practice/?a=1",
 		"/packs/qhg/smr-consultation-template/": "/packs/s1y5d/smr-consultation-template/",
 	} {
-		a := do(t, h, "GET", target)
-		if a.status != http.StatusMovedPermanently || a.header.Get("Location") != want {
-			t.Errorf("GET %s: %d to %q, want 301 to %q", target, a.status, a.header.Get("Location"), want)
-		}
-		if a.header.Get("Content-Security-Policy") != csp {
+		if a := wantRedirect(t, h, target, want); a.header.Get("Content-Security-Policy") != csp {
 			t.Errorf("GET %s: no CSP on the redirect", target)
 		}
 	}
@@ -157,6 +153,16 @@ func TestAbolishedICBRedirects(t *testing.T) {
 	if a := do(t, h, "GET", "/packs/qhg/other/"); a.status != 404 {
 		t.Errorf("an address no rule names: %d", a.status)
 	}
+}
+
+// wantRedirect checks that GET target is a 301 to want, and returns the answer.
+func wantRedirect(t *testing.T, h http.Handler, target, want string) answer {
+	t.Helper()
+	a := do(t, h, "GET", target)
+	if a.status != http.StatusMovedPermanently || a.header.Get("Location") != want {
+		t.Errorf("GET %s: %d to %q, want 301 to %q", target, a.status, a.header.Get("Location"), want)
+	}
+	return a
 }
 
 func TestDirectoryRedirect(t *testing.T) {
@@ -169,10 +175,7 @@ func TestDirectoryRedirect(t *testing.T) {
 		"//packs":                        "/packs/",
 		"/packs/s1y5d/scope-of-practice": "/packs/s1y5d/scope-of-practice/",
 	} {
-		a := do(t, h, "GET", target)
-		if a.status != http.StatusMovedPermanently || a.header.Get("Location") != want {
-			t.Errorf("GET %s: %d to %q, want 301 to %q", target, a.status, a.header.Get("Location"), want)
-		}
+		wantRedirect(t, h, target, want)
 	}
 	// No index.html: nothing to send anyone to.
 	if a := do(t, h, "GET", "/packs/qe1"); a.status != 404 {
