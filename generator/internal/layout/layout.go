@@ -7,6 +7,8 @@ package layout
 
 import (
 	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"html/template"
 	"io/fs"
@@ -17,6 +19,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"text/template/parse"
 
 	"github.com/bcs/publish/generator/internal/diag"
 )
@@ -25,6 +28,11 @@ import (
 type Set struct {
 	dir  string
 	sets map[string]*template.Template
+	// reads is, for each page template, a digest of the files its
+	// execution can reach: base.html, the page template and the partials
+	// named by {{template}} from there on. A change to a partial changes
+	// the digest of exactly the page templates that use it.
+	reads map[string]string
 }
 
 // Load parses every template in fsys (the templates/ directory). dir is the
@@ -48,27 +56,47 @@ func Load(fsys fs.FS, dir string, funcs template.FuncMap) (*Set, error) {
 	}
 	root := template.New("base.html").Option("missingkey=error").Funcs(funcs)
 	var errs diag.List
-	if _, err := root.Parse(base); err != nil {
+	src := map[string]string{"base.html": base} // file -> its text
+	definedBy := map[string]string{}            // template name -> the file defining it
+	parse := func(t *template.Template, file, text string) error {
+		before := trees(t)
+		into := t
+		if file != t.Name() {
+			into = t.New(file)
+		}
+		if _, err := into.Parse(text); err != nil {
+			return err
+		}
+		for n, tree := range trees(t) {
+			if before[n] != tree { // new here, or redefined here
+				definedBy[n] = file
+			}
+		}
+		src[file] = text
+		return nil
+	}
+	if err := parse(root, "base.html", base); err != nil {
 		errs = append(errs, convert(dir, err))
 	}
 	for _, name := range partialNames {
-		src, err := read(name)
+		text, err := read(name)
 		if err != nil {
 			return nil, err
 		}
-		if _, err := root.New(name).Parse(src); err != nil {
+		if err := parse(root, name, text); err != nil {
 			errs = append(errs, convert(dir, err))
 		}
 	}
 	if len(errs) > 0 {
 		return nil, errs
 	}
-	s := &Set{dir: dir, sets: map[string]*template.Template{}}
+	s := &Set{dir: dir, sets: map[string]*template.Template{}, reads: map[string]string{}}
+	shared := maps.Clone(definedBy)
 	for _, name := range pageNames {
 		if name == "base.html" {
 			continue
 		}
-		src, err := read(name)
+		text, err := read(name)
 		if err != nil {
 			return nil, err
 		}
@@ -76,13 +104,83 @@ func Load(fsys fs.FS, dir string, funcs template.FuncMap) (*Set, error) {
 		if err != nil {
 			return nil, err
 		}
-		if _, err := t.New(name).Parse(src); err != nil {
+		definedBy = maps.Clone(shared)
+		if err := parse(t, name, text); err != nil {
 			errs = append(errs, convert(dir, err))
 			continue
 		}
-		s.sets[strings.TrimSuffix(name, ".html")] = t
+		key := strings.TrimSuffix(name, ".html")
+		s.sets[key] = t
+		s.reads[key] = digest(reached(t, definedBy), src)
 	}
 	return s, errs.Err()
+}
+
+// Reads is a digest of the template files the named page template's
+// execution can reach; "" for an unknown name.
+func (s *Set) Reads(name string) string { return s.reads[name] }
+
+// trees is the parse tree of every template defined in t's set, by name.
+func trees(t *template.Template) map[string]*parse.Tree {
+	m := map[string]*parse.Tree{}
+	for _, x := range t.Templates() {
+		if x.Tree != nil {
+			m[x.Name()] = x.Tree
+		}
+	}
+	return m
+}
+
+// reached lists the files defining the templates that executing base.html
+// in t can reach, following {{template}} calls.
+func reached(t *template.Template, definedBy map[string]string) []string {
+	seen := map[string]bool{}
+	files := map[string]bool{}
+	var visit func(name string)
+	var walk func(n parse.Node)
+	visit = func(name string) {
+		if seen[name] {
+			return
+		}
+		seen[name] = true
+		files[definedBy[name]] = true
+		if x := t.Lookup(name); x != nil && x.Tree != nil {
+			walk(x.Tree.Root)
+		}
+	}
+	walk = func(n parse.Node) {
+		switch n := n.(type) {
+		case *parse.ListNode:
+			if n != nil {
+				for _, c := range n.Nodes {
+					walk(c)
+				}
+			}
+		case *parse.TemplateNode:
+			visit(n.Name)
+		case *parse.IfNode:
+			walk(n.List)
+			walk(n.ElseList)
+		case *parse.RangeNode:
+			walk(n.List)
+			walk(n.ElseList)
+		case *parse.WithNode:
+			walk(n.List)
+			walk(n.ElseList)
+		}
+	}
+	visit("base.html")
+	delete(files, "")
+	return slices.Sorted(maps.Keys(files))
+}
+
+// digest hashes the named files' texts.
+func digest(files []string, src map[string]string) string {
+	h := sha256.New()
+	for _, f := range files {
+		fmt.Fprintf(h, "%s\x00%d\x00%s", f, len(src[f]), src[f])
+	}
+	return hex.EncodeToString(h.Sum(nil))
 }
 
 // Has reports whether a template with the given name exists.

@@ -54,3 +54,47 @@ func TestParseErrors(t *testing.T) {
 		t.Errorf("no base: %v", err)
 	}
 }
+
+// TestReads: a page template's digest covers the files its execution can
+// reach, so an edit to a partial one template uses leaves the others'.
+func TestReads(t *testing.T) {
+	files := map[string]string{
+		"base.html":           `{{block "main" .}}{{end}}{{template "partials/foot.html" .}}`,
+		"partials/foot.html":  `foot`,
+		"partials/card.html":  `{{define "card"}}card{{end}}`,
+		"partials/list.html":  `{{range .}}{{template "card" .}}{{else}}{{template "partials/none.html"}}{{end}}`,
+		"partials/none.html":  `none`,
+		"partials/spare.html": `spare`,
+		"page.html":           `{{define "main"}}{{with .}}{{template "partials/list.html" .}}{{end}}{{end}}`,
+		"home.html":           `{{define "main"}}home{{end}}`,
+	}
+	digests := func() (string, string) {
+		s, err := load(t, files)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if s.Reads("page") == "" || s.Reads("page") == s.Reads("home") {
+			t.Fatalf("digests page %q, home %q", s.Reads("page"), s.Reads("home"))
+		}
+		return s.Reads("page"), s.Reads("home")
+	}
+	page, home := digests()
+	for _, c := range []struct {
+		file       string
+		page, home bool // whose digest changes
+	}{
+		{"partials/card.html", true, false},   // through a {{define}} in a partial
+		{"partials/none.html", true, false},   // through an {{else}} branch
+		{"partials/spare.html", false, false}, // used by nobody
+		{"partials/foot.html", true, true},    // through base.html
+		{"home.html", false, true},
+		{"base.html", true, true},
+	} {
+		files[c.file] += " "
+		p, h := digests()
+		if (p != page) != c.page || (h != home) != c.home {
+			t.Errorf("edit %s: page digest changed %v (want %v), home %v (want %v)", c.file, p != page, c.page, h != home, c.home)
+		}
+		page, home = p, h
+	}
+}

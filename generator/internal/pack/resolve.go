@@ -226,6 +226,18 @@ func (d *Data) InputHash(a Area, salt string) string {
 	return hex.EncodeToString(h.Sum(nil))
 }
 
+// FileDigest is a digest of one file of the pack data as read ("" for a
+// file it did not read): what a page that shows only that file's facts
+// depends on.
+func (d *Data) FileDigest(name string) string {
+	src, ok := d.raw[name]
+	if !ok {
+		return ""
+	}
+	sum := sha256.Sum256(src)
+	return hex.EncodeToString(sum[:])
+}
+
 // ResearchNotes returns every research note of the pack data (formulary
 // files, monitoring rows, ICB and place records): working material that no
 // output may contain, listed so that tests can prove it.

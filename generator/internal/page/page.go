@@ -54,8 +54,8 @@ type Front struct {
 	Form         *form.Definition `yaml:"form"` // a form shown on the page (see package form)
 }
 
-// Page is one content file, parsed and placed. Pages are immutable once
-// Link has returned.
+// Page is one content file, parsed and placed. Pages are never changed
+// after they are made; how they relate is a Graph's (see Link).
 type Page struct {
 	File     string // path as the user sees it, e.g. content/a/b.md
 	Rel      string // path under content/, slash-separated
@@ -68,11 +68,6 @@ type Page struct {
 	Date     time.Time
 	Lastmod  time.Time
 	Review   review.Dates // zero when the page carries none
-
-	Parent   *Page   // the pillar (or home) above this page; nil for home
-	Children []*Page // pages below a pillar or home, in weight order
-	Index    int     // p's place in Parent.Children
-	Clusters int     // how many of Children are cluster pages
 
 	// Generated pages (the starter packs' pages) have no content file: File
 	// names the data they come from, Doc is nil, HTML is their body already
@@ -100,63 +95,6 @@ func OutPath(url string) string {
 		return strings.TrimPrefix(url, "/") + "index.html"
 	}
 	return strings.TrimPrefix(url, "/")
-}
-
-// Ancestors returns the chain from home down to p's parent.
-func (p *Page) Ancestors() []*Page {
-	var chain []*Page
-	for a := p.Parent; a != nil; a = a.Parent {
-		chain = append([]*Page{a}, chain...)
-	}
-	return chain
-}
-
-// Nearby returns at most n of the other cluster pages of p's pillar, those
-// nearest p in the pillar's order, in that order. The work is bounded by n,
-// not by the size of the section: a section of 10,000 pages must not make
-// each of its pages list the other 9,999.
-func (p *Page) Nearby(n int) []*Page {
-	if p.Parent == nil || p.Kind != Cluster || n <= 0 {
-		return nil
-	}
-	kids := p.Parent.Children
-	lo, hi := p.Index, p.Index+1 // the window kids[lo:hi] holds p
-	count := 0
-	for count < n && (lo > 0 || hi < len(kids)) {
-		// Take from each side in turn, from the other when one runs out.
-		if lo > 0 && (hi >= len(kids) || p.Index-lo <= hi-p.Index-1) {
-			lo--
-			if kids[lo].Kind == Cluster {
-				count++
-			}
-		} else {
-			if kids[hi].Kind == Cluster {
-				count++
-			}
-			hi++
-		}
-	}
-	out := make([]*Page, 0, count)
-	for _, c := range kids[lo:hi] {
-		if c != p && c.Kind == Cluster {
-			out = append(out, c)
-		}
-	}
-	return out
-}
-
-// Siblings returns the other cluster pages of p's pillar, in order.
-func (p *Page) Siblings() []*Page {
-	if p.Parent == nil || p.Kind != Cluster {
-		return nil
-	}
-	var s []*Page
-	for _, c := range p.Parent.Children {
-		if c != p && c.Kind == Cluster {
-			s = append(s, c)
-		}
-	}
-	return s
 }
 
 // Hidden reports whether the page is left out of a build that excludes

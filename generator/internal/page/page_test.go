@@ -2,6 +2,7 @@ package page
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -84,7 +85,8 @@ func TestLink(t *testing.T) {
 	b := parse(t, "mo/b.md", fm("B", 2))
 	about := parse(t, "about.md", fm("About", 5))
 	pages := []*Page{c, about, a, pillar, home, b}
-	if err := Link(pages); err != nil {
+	g, err := Link(pages)
+	if err != nil {
 		t.Fatal(err)
 	}
 	titles := func(ps []*Page) string {
@@ -94,24 +96,24 @@ func TestLink(t *testing.T) {
 		}
 		return strings.Join(s, ",")
 	}
-	if got := titles(pillar.Children); got != "C,B,A" {
+	if got := titles(g.Children(pillar)); got != "C,B,A" {
 		t.Errorf("pillar children = %s, want weight order C,B,A", got)
 	}
-	if got := titles(b.Siblings()); got != "C,A" {
+	if got := titles(g.Siblings(b)); got != "C,A" {
 		t.Errorf("siblings of B = %s, want C,A", got)
 	}
-	if got := titles(a.Ancestors()); got != "Home,MO" {
+	if got := titles(g.Ancestors(a)); got != "Home,MO" {
 		t.Errorf("ancestors of A = %s", got)
 	}
-	if got := titles(home.Children); got != "MO,About" {
+	if got := titles(g.Children(home)); got != "MO,About" {
 		t.Errorf("home children = %s", got)
 	}
 	orphan := parse(t, "lost/x.md", fm("X", 1))
-	if err := Link([]*Page{home, orphan}); err == nil || !strings.Contains(err.Error(), "create content/lost/_index.md") {
+	if _, err := Link([]*Page{home, orphan}); err == nil || !strings.Contains(err.Error(), "create content/lost/_index.md") {
 		t.Errorf("cluster page without pillar: %v", err)
 	}
 	alias := parse(t, "z.md", "---\ntitle: Z\ndescription: d\naliases: [/mo/a/]\n---\n")
-	if err := Link([]*Page{home, pillar, a, alias}); err == nil || !strings.Contains(err.Error(), "content/z.md:4:11: alias /mo/a/ is already claimed by content/mo/a.md") {
+	if _, err := Link([]*Page{home, pillar, a, alias}); err == nil || !strings.Contains(err.Error(), "content/z.md:4:11: alias /mo/a/ is already claimed by content/mo/a.md") {
 		t.Errorf("alias clash: %v", err)
 	}
 }
@@ -142,14 +144,20 @@ func TestUnsafeActionURL(t *testing.T) {
 // TestNearby: a cluster page links the pages nearest it in its pillar's
 // order, at most n, whatever the size of the section.
 func TestNearby(t *testing.T) {
-	pillar := &Page{Kind: Pillar}
+	pages := []*Page{{Kind: Pillar, Rel: "s/_index.md", URL: "/s/"}}
 	for i := range 30 {
-		c := &Page{Kind: Cluster, Parent: pillar, Index: i, Front: Front{Title: fmt.Sprint(i)}}
+		c := &Page{Kind: Cluster, Rel: fmt.Sprintf("s/%02d.md", i), URL: fmt.Sprintf("/s/%02d/", i), Front: Front{Title: fmt.Sprint(i), Weight: i}}
 		if i == 7 {
 			c.Kind = Pillar // a subsection among the children is not a sibling
+			c.Rel, c.URL = "s/07/_index.md", "/s/07/"
 		}
-		pillar.Children = append(pillar.Children, c)
+		pages = append(pages, c)
 	}
+	g, err := Link(slices.Clone(pages))
+	if err != nil {
+		t.Fatal(err)
+	}
+	kids := g.Children(pages[0])
 	titles := func(ps []*Page) string {
 		var s []string
 		for _, p := range ps {
@@ -167,7 +175,7 @@ func TestNearby(t *testing.T) {
 		{8, 4, "5 6 9 10"},
 		{15, 100, "0 1 2 3 4 5 6 8 9 10 11 12 13 14 16 17 18 19 20 21 22 23 24 25 26 27 28 29"},
 	} {
-		if got := titles(pillar.Children[c.at].Nearby(c.n)); got != c.want {
+		if got := titles(g.Nearby(kids[c.at], c.n)); got != c.want {
 			t.Errorf("Nearby(%d) of %d = %q, want %q", c.n, c.at, got, c.want)
 		}
 	}

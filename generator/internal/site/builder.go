@@ -27,17 +27,13 @@ import (
 // everything; `bcs build` makes exactly that one call, and the preview
 // server then calls Update with the files its watcher saw change.
 //
-// What a change affects (the dependency graph, kept explicit here):
-//   - a page's body: that page; the pages whose links into it are checked again.
-//   - a page's navigation facts (title, URL, weight, visibility, ...): also its
-//     parent, the parent's other children, and everything below it (their
-//     breadcrumbs name it), before and after the change; the sitemap; the FAQ hub.
-//   - a page's FAQs: also every page that showed the FAQ hub.
-//   - a page template: the pages rendered with it; base.html or a partial: all.
-//   - an asset: that asset (with hashed names, every page, since the URL moved).
-//   - site.yaml, indicators, ICBs: everything.
-//   - anything else under packs/: the packs whose input hash changed (their
-//     generated pages and downloads), and the pages that list the packs.
+// What a change affects is not predicted here: every page's render records
+// what it read besides its own page (reads.go), and an update renders again
+// the new pages, the pages whose own source changed and the pages with a
+// read whose value changed. What the Builder decides by path is only what to
+// load again (plan): the settings, templates, assets, content files, packs.
+// The links of the pages that changed, and of the pages linking to them, are
+// checked again; the packs whose input hash changed are built again.
 //
 // A Builder is not safe for concurrent use. A failed Update keeps what it
 // was asked to do and does it again, with the next changes, on the next call.
@@ -64,7 +60,8 @@ type snapshot struct {
 	r         *renderer
 	sources   map[string]*page.Page // content rel -> parsed page, drafts and future ones included
 	static    map[string]bool       // content rel of files copied as they are
-	pages     []*page.Page          // the published pages, linked, sorted by Rel
+	graph     *page.Graph           // the published pages, related
+	forms     string                // what the forms say of their thank-you pages (formsRead)
 	outs      map[string]*pageOut   // page rel -> what rendering it produced
 	files     map[string][]byte
 	packs     *packState            // the pack data and the packs built from it
@@ -89,8 +86,7 @@ func (s *snapshot) clone() *snapshot {
 // pageOut is what one page's render produced and what it read.
 type pageOut struct {
 	paths []string // output files: the page, its alias redirects, its form export
-	hub   bool     // it showed the FAQ hub
-	packs bool     // it listed the packs or their documents
+	reads []read   // what it read besides its page (not kept by a Builder that builds once)
 }
 
 // Stats counts the work an Update did.
@@ -145,36 +141,29 @@ func (b *Builder) Update(ctx context.Context, changed []string) (*Result, error)
 	return res, nil
 }
 
-// plan is what the pending paths ask for.
+// plan is what the pending paths ask to load again. Which pages to render
+// again follows from what changed (renderSet), not from the paths.
 type plan struct {
-	all       bool            // re-render every page
-	inputs    bool            // reload settings, indicators, ICBs
-	templates bool            // reload templates
-	assets    bool            // rebuild assets
-	layouts   map[string]bool // page templates edited
-	content   []string        // content paths to look at again
-	packs     bool            // reload the pack data and rebuild what changed
+	inputs    bool     // reload settings, indicators, ICBs
+	templates bool     // reload templates
+	assets    bool     // rebuild assets
+	content   []string // content paths to look at again
+	packs     bool     // reload the pack data and rebuild what changed
 }
 
 func (b *Builder) plan() plan {
-	p := plan{layouts: map[string]bool{}}
+	var p plan
 	if !b.built {
-		return plan{all: true, inputs: true, templates: true, assets: true, packs: true, content: []string{ContentDir}}
+		return plan{inputs: true, templates: true, assets: true, packs: true, content: []string{ContentDir}}
 	}
 	for f := range b.pending {
 		switch {
 		case f == SettingsFile || f == IndicatorsFile || f == ICBsFile:
-			p.inputs, p.all, p.assets, p.packs = true, true, true, true // the highlight style lives in site.yaml
+			p.inputs, p.assets, p.packs = true, true, true // the highlight style lives in site.yaml
 		case under(f, pack.Dir):
 			p.packs = true
 		case under(f, TemplatesDir):
 			p.templates = true
-			name := strings.TrimSuffix(strings.TrimPrefix(f, TemplatesDir+"/"), ".html")
-			if name == "base" || strings.HasPrefix(name, "partials/") || f == TemplatesDir {
-				p.all = true
-			} else {
-				p.layouts[name] = true
-			}
 		case under(f, AssetsDir):
 			p.assets = true
 		case under(f, ContentDir):
@@ -226,19 +215,14 @@ func (b *Builder) update(ctx context.Context) (_ *Result, err error) {
 	if err := b.checkPackClaims(b.packFilesOr(packFiles, p.packs)); err != nil {
 		return nil, err
 	}
-	oldAround := map[string]bool{}
-	for rel := range changedPages {
-		if o := before[rel]; o != nil && b.published(o) {
-			around(o, oldAround)
-		}
-	}
 	var pages []*page.Page
 	for _, rel := range slices.Sorted(maps.Keys(mergeKeys(b.sources, b.generated))) {
 		if pg := b.source(rel); b.published(pg) {
 			pages = append(pages, pg)
 		}
 	}
-	if err := page.Link(pages); err != nil {
+	graph, err := page.Link(pages)
+	if err != nil {
 		return nil, err
 	}
 	gate, due, expires := reviewGate(pages, b.packs.data, b.in.settings, b.opt.Now)
@@ -261,6 +245,8 @@ func (b *Builder) update(ctx context.Context) (_ *Result, err error) {
 			oldURLs[n], _ = r.assets.URL(n)
 		}
 	}
+	ch := b.changes(last, graph, changedPages, before)
+	ch.inputs = p.inputs
 	var newAssets *assets.Set
 	if p.assets {
 		if newAssets, err = assets.Build(sub(b.root, AssetsDir), AssetsDir, b.in.highlightCSS, !b.opt.Preview); err != nil {
@@ -268,25 +254,30 @@ func (b *Builder) update(ctx context.Context) (_ *Result, err error) {
 		}
 		for _, n := range newAssets.Names() {
 			if u, _ := newAssets.URL(n); u != oldURLs[n] {
-				p.all = true // a page links an asset by a URL that moved
+				ch.assets = true // a page links an asset by a URL that moved
 			}
 		}
 		r.assets = newAssets
 		p.templates = true // their asset function reads the renderer they were loaded with
 	}
 	oldCSP := r.csp
-	r.pages, r.forms, r.csp, r.faqs, r.packs = pages, forms, contentSecurityPolicy(formOrigins(forms)), &faqHub{}, b.packs
-	if oldCSP != "" && oldCSP != r.csp {
-		p.all = true // every page carries the policy in its meta tag
-	}
+	r.graph, r.forms, r.csp, r.faqs, r.packs = graph, forms, contentSecurityPolicy(formOrigins(forms)), &faqHub{}, b.packs
+	ch.csp = oldCSP != r.csp
+	b.forms = formsRead(forms)
+	ch.forms = b.forms != last.forms
 	if p.templates {
+		oldTemplates := r.templates
 		if r.templates, err = layout.Load(sub(b.root, TemplatesDir), TemplatesDir, r.funcs()); err != nil {
 			return nil, err
+		}
+		ch.templates = func(name string) bool {
+			return oldTemplates == nil || oldTemplates.Reads(name) != r.templates.Reads(name)
 		}
 	}
 
 	// Decide what to render.
-	render, structural := b.renderSet(p, pages, changedPages, before, oldAround)
+	render := b.renderSet(ch, pages, changedPages)
+	structural := ch.graph || !b.built
 
 	// Render, and put together the files that change. Each page's files
 	// are made and scanned for links on the goroutine that rendered it;
@@ -415,7 +406,7 @@ func (b *Builder) update(ctx context.Context) (_ *Result, err error) {
 		}
 	}
 	maps.Copy(b.outs, outs)
-	b.files, b.pages = files, pages
+	b.files, b.graph = files, graph
 	if p.packs {
 		b.packFiles = map[string]bool{}
 		for f := range packFiles {
@@ -499,48 +490,37 @@ func (b *Builder) checkOutputs(pages []*page.Page, packFiles map[string]bool, fo
 	return errs.Err()
 }
 
-// renderSet decides which pages to render: every page on the first build;
-// after it, the changed pages, their neighbourhoods before (oldAround) and
-// after the change when their navigation facts changed, and the pages whose
-// template, the FAQ hub or the packs they showed changed. structural says
-// the site's shape changed (the sitemap is written again).
-func (b *Builder) renderSet(p plan, pages []*page.Page, changedPages, before map[string]*page.Page, oldAround map[string]bool) (render map[string]bool, structural bool) {
-	render = map[string]bool{}
-	structural, hubStale := !b.built, !b.built
+// changes compares what pages read in the last snapshot with the graph and
+// the changed pages of this update; the caller adds what it compares
+// itself (the assets, the policy, the forms, the templates, the inputs).
+func (b *Builder) changes(last *snapshot, graph *page.Graph, changedPages, before map[string]*page.Page) *changes {
+	c := &changes{old: last.graph, new: graph, nav: map[string]bool{}}
 	for rel, n := range changedPages {
-		if !b.built {
-			break // everything is rendered; marking each page's neighbours would be quadratic
-		}
 		o := before[rel]
-		if n != nil && b.published(n) {
-			render[rel] = true
-		}
 		if b.navFacts(o) != b.navFacts(n) {
-			structural, hubStale = true, true
-			for x := range oldAround {
-				render[x] = true
-			}
-			if n != nil && b.published(n) {
-				around(n, render)
-			}
+			c.nav[rel], c.graph = true, true
 		}
-		if faqFacts(o) != faqFacts(n) {
-			hubStale = true
-		}
+		c.hub = c.hub || faqFacts(o) != faqFacts(n)
 	}
+	c.hub = c.hub || c.graph // the hub follows the site's order and shows titles
+	c.packs = b.packs.digest != last.packs.digest
+	c.areas = b.packs.areaList != last.packs.areaList
+	c.manifest = b.packs.manifest != last.packs.manifest
+	return c
+}
+
+// renderSet decides which pages to render: the new ones, those whose own
+// source changed, and those with a recorded read whose value changed.
+func (b *Builder) renderSet(c *changes, pages []*page.Page, changedPages map[string]*page.Page) map[string]bool {
+	render := map[string]bool{}
+	scan := c.any()
 	for _, pg := range pages {
 		out := b.outs[pg.Rel]
-		switch {
-		case p.all, out == nil, p.layouts[templateName(pg)], hubStale && out.hub, p.packs && out.packs:
+		if out == nil || changedPages[pg.Rel] != nil || scan && slices.ContainsFunc(out.reads, c.changed) {
 			render[pg.Rel] = true
 		}
 	}
-	for x := range render {
-		if src := b.source(x); src == nil || !b.published(src) {
-			delete(render, x)
-		}
-	}
-	return render, structural
+	return render
 }
 
 // checkLinks tells the link index what changed (and puts back what a failed
@@ -642,7 +622,10 @@ func (b *Builder) makePage(r *renderer, pg *page.Page, f *form.Form, direct bool
 	if err != nil {
 		return madePage{}, err
 	}
-	m := madePage{out: &pageOut{hub: res.hub, packs: res.packs}}
+	m := madePage{out: &pageOut{}}
+	if !direct {
+		m.out.reads = res.reads // a Builder writing to a Sink builds once: nothing to compare
+	}
 	add := func(name string, data []byte) error {
 		o := &outFile{path: name, data: data, link: linkcheck.Scan(name, data), scanned: true}
 		if direct {
@@ -700,26 +683,6 @@ func mergeKeys[V any](a, b map[string]V) map[string]bool {
 // pages only when the options ask for them).
 func (b *Builder) published(p *page.Page) bool {
 	return p != nil && !p.Hidden(b.opt.Now, b.opt.Drafts, b.opt.Future)
-}
-
-// around adds to set the pages whose output shows p's navigation facts: its
-// parent, its parent's children, and every page below it.
-func around(p *page.Page, set map[string]bool) {
-	set[p.Rel] = true
-	if p.Parent != nil {
-		set[p.Parent.Rel] = true
-		for _, c := range p.Parent.Children {
-			set[c.Rel] = true
-		}
-	}
-	var down func(*page.Page)
-	down = func(q *page.Page) {
-		for _, c := range q.Children {
-			set[c.Rel] = true
-			down(c)
-		}
-	}
-	down(p)
 }
 
 // navFacts is everything about a page that other pages show: when it

@@ -91,6 +91,12 @@ func TestIncrementalRebuilds(t *testing.T) {
 			rendered: []string{"_index.md", "guide/_index.md", "guide/one.md", "guide/two.md"}},
 		{name: "a page template", edit: map[string]string{"templates/cluster.html": `{{define "main"}}<h1>{{.Title}}!</h1>{{.Content}}{{range .Siblings}}<a href="{{.URL}}">{{.Title}}</a>{{end}}{{end}}`},
 			rendered: []string{"guide/one.md", "guide/two.md"}},
+		{name: "a partial, with the page template that starts using it", edit: map[string]string{
+			"templates/partials/siblings.html": `{{range .Siblings}}<a href="{{.URL}}">{{.Title}}</a>{{end}}`,
+			"templates/cluster.html":           `{{define "main"}}<h1>{{.Title}}!</h1>{{.Content}}{{template "partials/siblings.html" .}}{{end}}`},
+			rendered: []string{"guide/one.md", "guide/two.md"}},
+		{name: "a partial: the pages whose template reaches it", edit: map[string]string{"templates/partials/siblings.html": `{{range .Siblings}}<a class="s" href="{{.URL}}">{{.Title}}</a>{{end}}`},
+			rendered: []string{"guide/one.md", "guide/two.md"}},
 		{name: "the base template", edit: map[string]string{"templates/base.html": `<!DOCTYPE html><html lang="en"><head><title>{{.HeadTitle}}</title><link rel="stylesheet" href="{{asset "site.css"}}"></head><body><main>{{block "main" .}}{{end}}</main></body></html>`},
 			rendered: all},
 		{name: "a stylesheet, hashed names: every page links the new name", edit: map[string]string{"assets/css/site.css": "body { color: navy; }"},
@@ -165,9 +171,10 @@ func TestPackEditsRebuildOnlyTheirPacks(t *testing.T) {
 	qj2 := string(fsys["packs/formulary/derbyshire.yaml"].Data)
 	qj2Pages := []string{"packs/qj2/_index.md", "packs/qj2/discharge-reconciliation-workflow.md", "packs/qj2/hrd-monitoring-sop.md",
 		"packs/qj2/repeat-prescribing-sop.md", "packs/qj2/scope-of-practice.md", "packs/qj2/smr-consultation-template.md"}
-	// They list the packs: the practice page and the index list their documents,
-	// the form's thank-you page links each ICB's pack.
-	listers := []string{"medicines-optimisation/practice-level.md", "packs/_index.md", "thanks.md"}
+	// The index reads every pack (which areas have local choices); the
+	// practice page lists the manifest's documents and the thank-you page
+	// the areas, neither of which a formulary's wording changes.
+	listers := []string{"packs/_index.md"}
 	runSteps(t, fsys, Options{Now: now}, []step{
 		{name: "one area's formulary: its pack only", edit: map[string]string{"packs/formulary/derbyshire.yaml": strings.Replace(qj2, "an individual funding request", "a funding request", 1)},
 			rendered: slices.Sorted(slices.Values(append(slices.Clone(qj2Pages), listers...)))},
@@ -227,7 +234,21 @@ func TestFailedUpdateDropsItsSnapshot(t *testing.T) {
 		t.Error("the Builder holds another snapshot after a failed update")
 	}
 	if !maps.Equal(last.sources, sources) || !maps.Equal(last.outs, outs) ||
-		last.r.csp != r.csp || last.r.assets != r.assets || last.r.templates != r.templates || !slices.Equal(last.r.pages, r.pages) {
+		last.r.csp != r.csp || last.r.assets != r.assets || last.r.templates != r.templates || last.r.graph != r.graph {
 		t.Error("the failed update changed the last good snapshot")
+	}
+
+	// A failure after the new pages are related (a broken link) leaves the
+	// pages of the last snapshot related as they were: pages are shared
+	// between snapshots and never changed.
+	pillar := last.graph.Page("guide/_index.md")
+	kids := slices.Clone(last.graph.Children(pillar))
+	fsys["content/guide/two.md"] = fsys["content/guide/one.md"]
+	fsys["content/guide/three.md"] = &fstest.MapFile{Data: []byte("---\ntitle: Three\ndescription: d\nweight: -1\n---\n[x](/nowhere/)\n")}
+	if _, err := b.Update(context.Background(), []string{"content/guide/three.md", "content/guide/two.md"}); err == nil || !strings.Contains(err.Error(), "/nowhere/") {
+		t.Fatalf("a broken link was accepted: %v", err)
+	}
+	if b.snapshot != last || !slices.Equal(last.graph.Children(pillar), kids) || last.graph.Page("guide/three.md") != nil {
+		t.Error("the failed update changed how the last snapshot's pages relate")
 	}
 }

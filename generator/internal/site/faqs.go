@@ -40,8 +40,9 @@ type faqHub struct {
 	groups []FAQGroup
 }
 
-func (h *faqHub) get(r *renderer, pages []*page.Page) []FAQGroup {
+func (h *faqHub) get(r *renderer, graph *page.Graph) []FAQGroup {
 	h.once.Do(func() {
+		pages := graph.Pages()
 		var home *page.Page
 		for _, p := range pages {
 			if p.Kind == page.Home {
@@ -76,7 +77,7 @@ func (h *faqHub) get(r *renderer, pages []*page.Page) []FAQGroup {
 			if fp, ok := collect(p); ok {
 				g.Pages = append(g.Pages, fp)
 			}
-			for _, c := range p.Children {
+			for _, c := range graph.Children(p) {
 				walk(g, c)
 			}
 		}
@@ -87,7 +88,7 @@ func (h *faqHub) get(r *renderer, pages []*page.Page) []FAQGroup {
 		if len(top.Pages) > 0 {
 			h.groups = append(h.groups, top)
 		}
-		for _, c := range home.Children {
+		for _, c := range graph.Children(home) {
 			g := FAQGroup{ID: ids.Unique("topic-" + markdown.Slug(c.URL)), Title: c.Front.Title, URL: c.URL}
 			walk(&g, c)
 			if len(g.Pages) > 0 {

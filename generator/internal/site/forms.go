@@ -68,6 +68,18 @@ func resolveForms(pages []*page.Page, lists form.Lists) (map[*page.Page]*form.Fo
 	return forms, errs.Err()
 }
 
+// formsRead is what the forms say of the pages they send people to (which
+// pages thank which forms, and for pack requests), as a value a thank-you
+// page's render reads (readForms).
+func formsRead(forms map[*page.Page]*form.Form) string {
+	var lines []string
+	for p, f := range forms {
+		lines = append(lines, fmt.Sprintf("%s %q %q %v", p.Rel, f.Def.ID, f.Def.Thanks, f.Def.PackRequest != nil))
+	}
+	slices.Sort(lines)
+	return strings.Join(lines, "\n")
+}
+
 // formOrigins are the other sites the forms post to, for the CSP.
 func formOrigins(forms map[*page.Page]*form.Form) []string {
 	var out []string

@@ -39,10 +39,13 @@ const RedirectsFile = "_redirects"
 
 // packState is what the Builder keeps of the packs between updates.
 type packState struct {
-	data    *pack.Data
-	areas   []pack.Area               // in force on the day of the build
-	built   map[string]*packsite.Pack // area key -> pack; rebuilt only when its input hash changes
-	Rebuilt int                       // packs built by the update that made this state
+	data  *pack.Data
+	areas []pack.Area               // in force on the day of the build
+	built map[string]*packsite.Pack // area key -> pack; rebuilt only when its input hash changes
+	// What pages read of the packs (reads.go): every area's pack by its
+	// input hash; the areas in force, named; the manifest.
+	digest, areaList, manifest string
+	Rebuilt                    int // packs built by the update that made this state
 }
 
 // PackReport is what a build says about one area's pack.
@@ -128,6 +131,12 @@ func (b *Builder) updatePacks(ctx context.Context) (*packState, map[string]*page
 		pg := abolishedPage(data, c, areas, b.opt.Now)
 		pages[pg.Rel] = pg
 	}
+	var digest, list strings.Builder
+	for i, p := range out {
+		fmt.Fprintf(&digest, "%s %s\n", areas[i].Key(), p.Hash)
+		fmt.Fprintf(&list, "%s %q %v\n", areas[i].Key(), areas[i].Title(), areas[i].IsPlace())
+	}
+	st.digest, st.areaList, st.manifest = digest.String(), list.String(), data.FileDigest(pack.ManifestFile)
 	files["packs/SHA256SUMS"] = []byte(sums.String())
 	files[RedirectsFile] = redirects(data, b.opt.Now)
 	return st, pages, files, reports, nil

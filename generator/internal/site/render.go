@@ -21,7 +21,7 @@ type renderer struct {
 	md         *markdown.Converter
 	assets     *assets.Set
 	templates  *layout.Set
-	pages      []*page.Page              // every published page
+	graph      *page.Graph               // every published page, related
 	forms      map[*page.Page]*form.Form // the pages with a form, and their forms
 	csp        string                    // the Content-Security-Policy every page satisfies
 	faqs       *faqHub
@@ -47,8 +47,7 @@ func (r *renderer) funcs() template.FuncMap {
 // rendered is one page's HTML and what it read besides its own page.
 type rendered struct {
 	html  []byte
-	hub   bool // it showed the FAQ hub
-	packs bool // it listed the packs or their documents
+	reads []read
 }
 
 // render renders one page through its template.
@@ -67,5 +66,5 @@ func (r *renderer) render(p *page.Page) (rendered, error) {
 		return rendered{}, err
 	}
 	html, err := r.templates.Execute(name, v)
-	return rendered{html: html, hub: v.usedHub, packs: v.usedPacks}, err
+	return rendered{html: html, reads: v.reads.done()}, err
 }

@@ -47,17 +47,16 @@ type View struct {
 	Abolished   *AbolishedView // on an abolished ICB's page: where its practices went
 	Reviewed    *Reviewed      // a clinical text's review dates, or nil
 
-	r         *renderer
-	page      *page.Page
-	usedHub   bool
-	usedPacks bool
+	r     *renderer
+	page  *page.Page
+	reads reads // what rendering the page read besides the page (reads.go)
 }
 
 // Packs returns every ICB's pack by region and what a pack contains, for
 // the packs index ({{with .Packs}}). The page is then rendered again
 // whenever the pack data changes.
 func (v *View) Packs() *PacksView {
-	v.usedPacks = true
+	v.reads.add(readPacks, "")
 	return v.r.packsView()
 }
 
@@ -66,8 +65,11 @@ func (v *View) Packs() *PacksView {
 // the receiver sends a pack request to this page with the ICB's line as
 // the #fragment. The page is then rendered again whenever the packs change.
 func (v *View) PackThanks() []PackLink {
+	v.reads.add(readForms, "")
 	links := v.r.thanksPackLinks(v.page)
-	v.usedPacks = v.usedPacks || links != nil
+	if links != nil {
+		v.reads.add(readAreas, "")
+	}
 	return links
 }
 
@@ -75,8 +77,8 @@ func (v *View) PackThanks() []PackLink {
 // page ({{range .FAQHub}}). The page is then rendered again whenever any
 // question changes.
 func (v *View) FAQHub() []FAQGroup {
-	v.usedHub = true
-	return v.r.faqs.get(v.r, v.r.pages)
+	v.reads.add(readHub, "")
+	return v.r.faqs.get(v.r, v.r.graph)
 }
 
 // MaxSiblings is how many of its pillar's other pages a cluster page links
@@ -87,8 +89,10 @@ const MaxSiblings = 10
 // nearest it, at most MaxSiblings, in order ({{range .Siblings}}), so that
 // a page's size does not grow with its section's.
 func (v *View) Siblings() []Link {
+	v.reads.add(readNearby, v.page.Rel)
 	var out []Link
-	for _, s := range v.page.Nearby(MaxSiblings) {
+	for _, s := range v.r.graph.Nearby(v.page, MaxSiblings) {
+		v.reads.nav(s)
 		out = append(out, Link{Title: s.LinkText(), URL: s.URL})
 	}
 	return out
@@ -97,10 +101,12 @@ func (v *View) Siblings() []Link {
 // SiblingsLeftOut is how many of the pillar's other cluster pages Siblings
 // leaves out (the template then links the pillar's full list).
 func (v *View) SiblingsLeftOut() int {
-	if v.page.Parent == nil || v.page.Kind != page.Cluster {
+	parent := v.r.graph.Parent(v.page)
+	if parent == nil || v.page.Kind != page.Cluster {
 		return 0
 	}
-	return max(0, v.page.Parent.Clusters-1-MaxSiblings)
+	v.reads.add(readChildren, parent.Rel)
+	return max(0, v.r.graph.Clusters(parent)-1-MaxSiblings)
 }
 
 // FormView places a page's form: Summary (the error summary, empty until a
@@ -209,8 +215,17 @@ func (r *renderer) view(p *page.Page) (*View, error) {
 		r:           r,
 		page:        p,
 	}
+	// Every page carries the policy and the assets' URLs, and is made with
+	// the settings, the indicators and its template.
+	v.reads.add(readCSP, "")
+	v.reads.add(readAssets, "")
+	v.reads.add(readInputs, "")
+	v.reads.add(readTemplate, templateName(p))
 	if f != nil {
 		v.Form = &FormView{Summary: form.SummaryMarker, HTML: form.FormMarker}
+		if f.Def.PackRequest != nil {
+			v.reads.add(readAreas, "") // its export names every area's pack (finishForm)
+		}
 	}
 	if p.Kind == page.Home {
 		v.HeadTitle = r.site.Title
@@ -222,7 +237,9 @@ func (r *renderer) view(p *page.Page) (*View, error) {
 		sv, err := r.section(p, i, s, ids)
 		collect(err)
 		v.Sections = append(v.Sections, sv)
-		v.usedPacks = v.usedPacks || s.PackDocs
+		if s.PackDocs {
+			v.reads.add(readManifest, "")
+		}
 	}
 	switch d := p.Data.(type) {
 	case *packsite.Pack:
@@ -231,6 +248,7 @@ func (r *renderer) view(p *page.Page) (*View, error) {
 		v.Abolished = d
 	case *docData:
 		v.Pack = packView(d.Pack, d.Doc.ID, r.now)
+		v.reads.add(readManifest, "") // the document control table
 		dv := &DocView{Control: packsite.Control(r.packs.data, d.Doc.Title, d.Doc.Review, d.Pack.ICBPack)}
 		v.Reviewed = reviewed(d.Doc.Review)
 		for _, l := range v.Pack.Documents {
@@ -240,20 +258,33 @@ func (r *renderer) view(p *page.Page) (*View, error) {
 		}
 		v.Document = dv
 	}
-	for _, a := range p.Ancestors() {
+	// The breadcrumbs, the menus' marks and the pillar read the ancestors.
+	ancestors := r.graph.Ancestors(p)
+	v.reads.add(readParent, p.Rel)
+	for _, a := range ancestors {
+		v.reads.add(readParent, a.Rel)
+	}
+	v.reads.nav(ancestors...)
+	for _, a := range ancestors {
 		v.Breadcrumbs = append(v.Breadcrumbs, Link{Title: a.LinkText(), URL: a.URL})
 	}
 	if len(v.Breadcrumbs) > 0 {
 		v.Breadcrumbs = append(v.Breadcrumbs, Link{Title: p.LinkText(), URL: p.URL, Current: true})
 	}
 	if p.Kind == page.Cluster {
-		v.Pillar = &Link{Title: p.Parent.LinkText(), URL: p.Parent.URL}
+		parent := r.graph.Parent(p)
+		v.Pillar = &Link{Title: parent.LinkText(), URL: parent.URL}
 	}
-	for _, c := range p.Children {
+	children := r.graph.Children(p)
+	if len(children) > 0 {
+		v.reads.add(readChildren, p.Rel)
+		v.reads.nav(children...)
+	}
+	for _, c := range children {
 		v.Children = append(v.Children, Card{Kind: c.Kind, Title: c.Front.Title, URL: c.URL, Description: c.Front.Description, Eyebrow: c.Front.Eyebrow})
 	}
-	v.Menu = menu(r.site.Menus.Main, p)
-	v.Footer = menu(r.site.Menus.Footer, p)
+	v.Menu = menu(r.site.Menus.Main, p, ancestors)
+	v.Footer = menu(r.site.Menus.Footer, p, ancestors)
 	v.JSONLD = structuredData(r.site, p, v)
 	if len(errs) > 0 {
 		return nil, errs
@@ -324,11 +355,11 @@ func (r *renderer) section(p *page.Page, i int, s page.Section, ids *markdown.ID
 }
 
 // menu marks the item for p itself and the items for its ancestors.
-func menu(items []config.MenuItem, p *page.Page) []Link {
+func menu(items []config.MenuItem, p *page.Page, ancestors []*page.Page) []Link {
 	var out []Link
 	for _, it := range items {
 		active := false
-		for _, a := range p.Ancestors() {
+		for _, a := range ancestors {
 			active = active || (it.URL == a.URL && a.Kind != page.Home)
 		}
 		out = append(out, Link{Title: it.Name, URL: it.URL, Current: it.URL == p.URL, Active: active})
