@@ -149,6 +149,10 @@ func Resolve(d Definition, lists Lists, at func(path string) diag.Pos) (*Form, e
 	if len(d.Fields) == 0 {
 		add("fields", "a form needs at least one field")
 	}
+	// The fields are filled in below: on a copy, for d's slice is the
+	// page's, and a page is never changed (the next build resolves it
+	// again, perhaps with other lists).
+	d.Fields = slices.Clone(d.Fields)
 	f := &Form{patterns: map[string]*regexp.Regexp{}}
 	seen := map[string]bool{d.Trap: true}
 	for i := range d.Fields {

@@ -418,3 +418,24 @@ func FuzzValidate(f *testing.F) {
 		}
 	})
 }
+
+// TestResolveLeavesTheDefinition: a page's form is resolved again on every
+// build, perhaps with other lists (the ICBs of another day or file), so
+// Resolve must not fill the options into the page's own definition.
+func TestResolveLeavesTheDefinition(t *testing.T) {
+	d := definition()
+	if _, err := Resolve(d, lists, at); err != nil {
+		t.Fatal(err)
+	}
+	if d.Fields[2].OptionsFrom != "icbs" || d.Fields[2].Options != nil {
+		t.Fatalf("Resolve changed the definition's field: %+v", d.Fields[2])
+	}
+	renamed := Lists{"icbs": {{Value: "QE1", Label: "Lancashire and South Cumbria"}}}
+	f, err := Resolve(d, renamed, at)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := f.Def.Fields[2].Options; len(got) != 1 || got[0].Label != "Lancashire and South Cumbria" {
+		t.Errorf("the second resolve's options = %+v, want the second list's", got)
+	}
+}
