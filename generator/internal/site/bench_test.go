@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 	"testing/fstest"
+
+	"github.com/bcs/publish/generator/internal/packsite"
 )
 
 // syntheticProject is the base test project plus n cluster pages in 10
@@ -60,8 +62,8 @@ func BenchmarkPacksCold(b *testing.B) {
 	bl.in = in
 	b.ResetTimer()
 	for b.Loop() {
-		bl.packs = &packState{}
-		if _, _, _, _, err := bl.updatePacks(context.Background()); err != nil {
+		bl.packs = &packsite.Set{}
+		if _, err := bl.packsOf(context.Background()); err != nil {
 			b.Fatal(err)
 		}
 	}

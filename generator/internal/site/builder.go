@@ -18,8 +18,10 @@ import (
 	"github.com/bcs/publish/generator/internal/layout"
 	"github.com/bcs/publish/generator/internal/linkcheck"
 	"github.com/bcs/publish/generator/internal/pack"
+	"github.com/bcs/publish/generator/internal/packsite"
 	"github.com/bcs/publish/generator/internal/page"
 	"github.com/bcs/publish/generator/internal/review"
+	"github.com/bcs/publish/generator/internal/work"
 )
 
 // Builder builds the site and keeps what it built, so that after a change
@@ -56,18 +58,15 @@ type Builder struct {
 // the exception, kept in step by b.unsynced (re-scanning is cheaper than
 // copying it on every edit).
 type snapshot struct {
-	in        *inputs
-	r         *renderer
-	sources   map[string]*page.Page // content rel -> parsed page, drafts and future ones included
-	static    map[string]bool       // content rel of files copied as they are
-	graph     *page.Graph           // the published pages, related
-	forms     string                // what the forms say of their thank-you pages (formsRead)
-	outs      map[string]*pageOut   // page rel -> what rendering it produced
-	files     map[string][]byte
-	packs     *packState            // the pack data and the packs built from it
-	generated map[string]*page.Page // rel -> generated page (the packs' pages)
-	packFiles map[string]bool       // output paths of the packs' downloads
-	reports   map[string]PackReport // ODS code -> the pack's report
+	in      *inputs
+	r       *renderer
+	sources map[string]*page.Page // content rel -> parsed page, drafts and future ones included
+	static  map[string]bool       // content rel of files copied as they are
+	graph   *page.Graph           // the published pages, related
+	forms   string                // what the forms say of their thank-you pages (formsRead)
+	outs    map[string]*pageOut   // page rel -> what rendering it produced
+	files   map[string][]byte
+	packs   *packsite.Set // the packs, their pages and their files
 }
 
 // clone copies s deeply enough that an update can change the copy without
@@ -119,7 +118,7 @@ type Result struct {
 func NewBuilder(root fs.FS, opt Options) *Builder {
 	return &Builder{root: regularOnly{root}, opt: opt, links: linkcheck.NewIndex(), pending: map[string]bool{}, unsynced: map[string]bool{},
 		snapshot: &snapshot{sources: map[string]*page.Page{}, static: map[string]bool{}, outs: map[string]*pageOut{}, files: map[string][]byte{},
-			packs: &packState{}, generated: map[string]*page.Page{}, packFiles: map[string]bool{}, reports: map[string]PackReport{}}}
+			packs: &packsite.Set{}}}
 }
 
 // Update brings the site up to date after changes to the given project
@@ -206,17 +205,16 @@ func (b *Builder) update(ctx context.Context) (_ *Result, err error) {
 		return nil, err
 	}
 	// Packs: rebuild those whose inputs changed; their pages join the graph.
-	packFiles := map[string][]byte{}
 	if p.packs {
-		if packFiles, err = b.syncPacks(ctx, before, changedPages); err != nil {
+		if err := b.syncPacks(ctx, before, changedPages); err != nil {
 			return nil, err
 		}
 	}
-	if err := b.checkPackClaims(b.packFilesOr(packFiles, p.packs)); err != nil {
+	if err := b.checkPackClaims(); err != nil {
 		return nil, err
 	}
 	var pages []*page.Page
-	for _, rel := range slices.Sorted(maps.Keys(mergeKeys(b.sources, b.generated))) {
+	for _, rel := range slices.Sorted(maps.Keys(mergeKeys(b.sources, b.packs.Pages))) {
 		if pg := b.source(rel); b.published(pg) {
 			pages = append(pages, pg)
 		}
@@ -225,7 +223,7 @@ func (b *Builder) update(ctx context.Context) (_ *Result, err error) {
 	if err != nil {
 		return nil, err
 	}
-	gate, due, expires := reviewGate(pages, b.packs.data, b.in.settings, b.opt.Now)
+	gate, due, expires := reviewGate(pages, b.packs.Data, b.in.settings, b.opt.Now)
 	if err := gate.Err(); err != nil {
 		return nil, err
 	}
@@ -233,7 +231,7 @@ func (b *Builder) update(ctx context.Context) (_ *Result, err error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := b.checkOutputs(pages, b.packFilesOr(packFiles, p.packs), forms); err != nil {
+	if err := b.checkOutputs(pages, forms); err != nil {
 		return nil, err
 	}
 
@@ -291,7 +289,7 @@ func (b *Builder) update(ctx context.Context) (_ *Result, err error) {
 	direct := b.opt.Sink != nil && !b.built
 	made := make([]madePage, len(toRender))
 	var c diag.Collector
-	err = parallel(ctx, len(toRender), func(i int) error {
+	err = work.Parallel(ctx, len(toRender), func(i int) error {
 		var err error
 		made[i], err = b.makePage(r, toRender[i], forms[toRender[i]], direct)
 		return c.Add(err)
@@ -357,12 +355,12 @@ func (b *Builder) update(ctx context.Context) (_ *Result, err error) {
 		}
 	}
 	if p.packs {
-		for f := range b.packFiles {
-			if _, ok := packFiles[f]; !ok {
+		for f := range last.packs.Files {
+			if _, ok := b.packs.Files[f]; !ok {
 				changed[f] = nil
 			}
 		}
-		for f, data := range packFiles {
+		for f, data := range b.packs.Files {
 			set(f, data)
 		}
 	}
@@ -408,57 +406,39 @@ func (b *Builder) update(ctx context.Context) (_ *Result, err error) {
 	maps.Copy(b.outs, outs)
 	b.files, b.graph = files, graph
 	if p.packs {
-		b.packFiles = map[string]bool{}
-		for f := range packFiles {
-			b.packFiles[f] = true
-		}
 		st.PacksBuilt = b.packs.Rebuilt
 	}
 	until := b.until()
 	if !expires.IsZero() && (until.IsZero() || expires.Before(until)) {
 		until = expires // the day a review passes, the build fails
 	}
-	return &Result{Files: files, Pages: pages, Changed: slices.Sorted(maps.Keys(changed)), Stats: st, Packs: sortedReports(b.reports),
+	return &Result{Files: files, Pages: pages, Changed: slices.Sorted(maps.Keys(changed)), Stats: st, Packs: b.packs.Reports,
 		Reviews: due, Unconfirmed: b.in.settings.Unconfirmed(), Until: until}, nil
 }
 
-// syncPacks rebuilds the packs whose inputs changed (updatePacks), keeps the
-// generated pages whose facts did not change, and records in changedPages
-// (and before, the page each replaces) the generated pages that did. It
-// returns the packs' download files.
-func (b *Builder) syncPacks(ctx context.Context, before, changedPages map[string]*page.Page) (map[string][]byte, error) {
-	state, gen, files, reports, err := b.updatePacks(ctx)
+// syncPacks syncs the packs (packsOf) and records in changedPages (and in
+// before, the page each replaces) the generated pages that changed.
+func (b *Builder) syncPacks(ctx context.Context, before, changedPages map[string]*page.Page) error {
+	st, err := b.packsOf(ctx)
 	if err != nil {
-		return nil, err
+		return err
 	}
-	for rel := range gen {
-		if o := b.generated[rel]; o != nil && generatedFacts(o) == generatedFacts(gen[rel]) {
-			gen[rel] = o // unchanged: keep what was rendered
-		}
-	}
-	for _, rel := range slices.Sorted(maps.Keys(mergeKeys(gen, b.generated))) {
-		if o, n := b.generated[rel], gen[rel]; o != n {
+	for rel := range mergeKeys(st.Pages, b.packs.Pages) {
+		if o, n := b.packs.Pages[rel], st.Pages[rel]; o != n {
 			if _, ok := before[rel]; !ok {
 				before[rel] = o
 			}
 			changedPages[rel] = n
 		}
 	}
-	b.packs, b.generated = state, gen
-	b.reports = map[string]PackReport{}
-	for _, r := range reports {
-		b.reports[r.Key] = r
-		if r.Rebuilt {
-			state.Rebuilt++
-		}
-	}
-	return files, nil
+	b.packs = st
+	return nil
 }
 
 // checkPackClaims refuses a content file in the place of a pack download
 // or of a generated pack page.
-func (b *Builder) checkPackClaims(packFiles map[string]bool) error {
-	for _, f := range slices.Sorted(maps.Keys(packFiles)) {
+func (b *Builder) checkPackClaims() error {
+	for _, f := range slices.Sorted(maps.Keys(b.packs.Files)) {
 		if b.static[f] {
 			what := "the packs' download"
 			if f == RedirectsFile {
@@ -467,9 +447,9 @@ func (b *Builder) checkPackClaims(packFiles map[string]bool) error {
 			return diag.Errorf(diag.Pos{File: path.Join(ContentDir, f)}, "the build writes %s itself, %s: remove this file", f, what)
 		}
 	}
-	for _, rel := range slices.Sorted(maps.Keys(b.generated)) {
+	for _, rel := range slices.Sorted(maps.Keys(b.packs.Pages)) {
 		if c := b.sources[rel]; c != nil {
-			return diag.Errorf(diag.Pos{File: c.File}, "this file claims the place of the generated pack page %s: move it", b.generated[rel].URL)
+			return diag.Errorf(diag.Pos{File: c.File}, "this file claims the place of the generated pack page %s: move it", b.packs.Pages[rel].URL)
 		}
 	}
 	return nil
@@ -477,7 +457,7 @@ func (b *Builder) checkPackClaims(packFiles map[string]bool) error {
 
 // checkOutputs refuses static files of a kind the site does not publish,
 // and two sources of one output file.
-func (b *Builder) checkOutputs(pages []*page.Page, packFiles map[string]bool, forms map[*page.Page]*form.Form) error {
+func (b *Builder) checkOutputs(pages []*page.Page, forms map[*page.Page]*form.Form) error {
 	var errs diag.List
 	for _, rel := range slices.Sorted(maps.Keys(b.static)) {
 		if msg := staticProblem(rel); msg != "" {
@@ -485,7 +465,7 @@ func (b *Builder) checkOutputs(pages []*page.Page, packFiles map[string]bool, fo
 		}
 	}
 	if len(errs) == 0 {
-		errs = claimOutputs(pages, b.static, packFiles, forms)
+		errs = claimOutputs(pages, b.static, b.packs.Files, forms)
 	}
 	return errs.Err()
 }
@@ -503,9 +483,9 @@ func (b *Builder) changes(last *snapshot, graph *page.Graph, changedPages, befor
 		c.hub = c.hub || faqFacts(o) != faqFacts(n)
 	}
 	c.hub = c.hub || c.graph // the hub follows the site's order and shows titles
-	c.packs = b.packs.digest != last.packs.digest
-	c.areas = b.packs.areaList != last.packs.areaList
-	c.manifest = b.packs.manifest != last.packs.manifest
+	c.packs = b.packs.Digest != last.packs.Digest
+	c.areas = b.packs.AreaList != last.packs.AreaList
+	c.manifest = b.packs.Manifest != last.packs.Manifest
 	return c
 }
 
@@ -586,19 +566,6 @@ func (b *Builder) until() time.Time {
 	return t
 }
 
-// packFilesOr is the pack output files of this update when it rebuilt the
-// packs, else those of the last one.
-func (b *Builder) packFilesOr(files map[string][]byte, rebuilt bool) map[string]bool {
-	if !rebuilt {
-		return b.packFiles
-	}
-	out := make(map[string]bool, len(files))
-	for f := range files {
-		out[f] = true
-	}
-	return out
-}
-
 // outFile is one output file an update makes.
 type outFile struct {
 	path    string
@@ -664,7 +631,7 @@ func (b *Builder) source(rel string) *page.Page {
 	if p := b.sources[rel]; p != nil {
 		return p
 	}
-	return b.generated[rel]
+	return b.packs.Pages[rel]
 }
 
 // mergeKeys is the union of two maps' keys.

@@ -10,6 +10,7 @@ import (
 
 	"github.com/bcs/publish/generator/internal/diag"
 	"github.com/bcs/publish/generator/internal/page"
+	"github.com/bcs/publish/generator/internal/work"
 )
 
 // readContent looks again at the given content paths (files or folders,
@@ -89,7 +90,7 @@ func (b *Builder) readContent(ctx context.Context, paths []string, before map[st
 	mds = slices.Compact(mds)
 	parsed := make([]*page.Page, len(mds))
 	var c diag.Collector
-	err := parallel(ctx, len(mds), func(i int) error {
+	err := work.Parallel(ctx, len(mds), func(i int) error {
 		file := path.Join(ContentDir, mds[i])
 		src, err := fs.ReadFile(b.root, file)
 		if err != nil {

@@ -11,6 +11,7 @@ import (
 	"github.com/bcs/publish/generator/internal/diag"
 	"github.com/bcs/publish/generator/internal/form"
 	"github.com/bcs/publish/generator/internal/icb"
+	"github.com/bcs/publish/generator/internal/packsite"
 	"github.com/bcs/publish/generator/internal/page"
 )
 
@@ -127,13 +128,13 @@ type PackLink struct {
 
 // packLinks are the pack pages of the ICBs in force, by code.
 func (r *renderer) packLinks() []PackLink {
-	if r.packs == nil || r.packs.data == nil {
+	if r.packs == nil || r.packs.Data == nil {
 		return nil
 	}
 	var out []PackLink
-	for _, a := range r.packs.areas {
+	for _, a := range r.packs.Areas {
 		if !a.IsPlace() {
-			out = append(out, PackLink{Code: a.ICB.Code, Name: a.ICB.Name, URL: areaURL(a), ID: form.PackAnchor(a.ICB.Code)})
+			out = append(out, PackLink{Code: a.ICB.Code, Name: a.ICB.Name, URL: packsite.AreaURL(a), ID: form.PackAnchor(a.ICB.Code)})
 		}
 	}
 	slices.SortFunc(out, func(a, b PackLink) int { return strings.Compare(a.Code, b.Code) })

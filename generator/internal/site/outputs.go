@@ -136,7 +136,7 @@ func truncateText(s string) string {
 // claimOutputs checks that every output path has one owner: each page, its
 // aliases and forms, each static file of content/, each file of the packs,
 // and the files the build writes itself. A clash names both sources.
-func claimOutputs(pages []*page.Page, static map[string]bool, packFiles map[string]bool, forms map[*page.Page]*form.Form) diag.List {
+func claimOutputs(pages []*page.Page, static map[string]bool, packFiles map[string][]byte, forms map[*page.Page]*form.Form) diag.List {
 	var errs diag.List
 	owners := map[string]string{}
 	claim := func(out string, at diag.Pos, what string) {

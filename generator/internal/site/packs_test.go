@@ -194,3 +194,18 @@ func TestRedirectsFileIsTheBuilds(t *testing.T) {
 		t.Fatalf("err = %v", err)
 	}
 }
+
+// TestAbolishedPageFollowsItsSuccessor: an abolished ICB's page names the
+// ICB its practices went to, so renaming the successor changes that page
+// though nothing of the abolished ICB itself changed.
+func TestAbolishedPageFollowsItsSuccessor(t *testing.T) {
+	fsys := repoFS(t)
+	icbs := string(fsys[ICBsFile].Data)
+	const name = "NHS Central East Integrated Care Board"
+	if !strings.Contains(icbs, name) {
+		t.Fatalf("%s no longer names %s: choose another successor", ICBsFile, name)
+	}
+	runSteps(t, fsys, Options{Now: now}, []step{
+		{name: "the successor renamed", edit: map[string]string{ICBsFile: strings.ReplaceAll(icbs, name, "NHS Central and East Integrated Care Board")}},
+	})
+}

@@ -162,7 +162,7 @@ func randomEdit(rng *rand.Rand, fsys fstest.MapFS, i int) edit {
 	mark := fmt.Sprintf("edit %d", i)
 	pages := files(ContentDir+"/", ".md")
 	for {
-		switch rng.IntN(11) {
+		switch rng.IntN(12) {
 		case 0: // a body
 			p := pick(pages)
 			return edit{"body", map[string]string{p: text(p) + "\n\nA sentence added by " + mark + ".\n"}}
@@ -217,6 +217,16 @@ func randomEdit(rng *rand.Rand, fsys fstest.MapFS, i int) edit {
 				}}
 			}
 			return edit{"deletion", map[string]string{pick(pages): ""}}
+		case 11: // the ICB map: an ICB's name, which forms, pack pages and abolished ICBs' pages show
+			s := text(ICBsFile)
+			if locs := icbName.FindAllStringSubmatchIndex(s, -1); len(locs) > 0 {
+				l := locs[rng.IntN(len(locs))]
+				return edit{"ICB name", map[string]string{ICBsFile: s[:l[3]] + " Edit " + strconv.Itoa(i) + s[l[3]:]}}
+			}
 		}
 	}
 }
+
+// icbName is an ICB's name in packs/icbs.yaml; group 1 the part between
+// "NHS" and "Integrated Care Board", which the ICB data requires.
+var icbName = regexp.MustCompile(`(?m)^    name: "NHS ([^"\n]*) Integrated Care Board"`)

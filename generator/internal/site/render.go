@@ -11,6 +11,7 @@ import (
 	"github.com/bcs/publish/generator/internal/indicator"
 	"github.com/bcs/publish/generator/internal/layout"
 	"github.com/bcs/publish/generator/internal/markdown"
+	"github.com/bcs/publish/generator/internal/packsite"
 	"github.com/bcs/publish/generator/internal/page"
 )
 
@@ -25,7 +26,7 @@ type renderer struct {
 	forms      map[*page.Page]*form.Form // the pages with a form, and their forms
 	csp        string                    // the Content-Security-Policy every page satisfies
 	faqs       *faqHub
-	packs      *packState
+	packs      *packsite.Set
 	now        time.Time // the day of the build: which ICBs are in force
 }
 

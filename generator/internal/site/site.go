@@ -10,8 +10,6 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"runtime"
-	"sync"
 	"time"
 
 	"github.com/bcs/publish/generator/internal/config"
@@ -124,8 +122,7 @@ func BuildPack(root fs.FS, key string, on time.Time) (*packsite.Pack, error) {
 	if err != nil {
 		return nil, err
 	}
-	opt := packsite.Options{BaseURL: in.settings.BaseURL, Site: in.settings.Organisation.Name, Reserved: reservedIDs}
-	return packsite.Build(data, area, in.md, opt)
+	return packsite.Build(data, area, in.md, packOptions(in.settings))
 }
 
 // inputs are the project-wide files every page depends on.
@@ -174,38 +171,6 @@ func loadInputs(root fs.FS, hl *markdown.Cache) (*inputs, error) {
 		}
 	}
 	return in, c.List().Err()
-}
-
-// parallel runs f(0..n-1) on all cores and returns the first non-nil error.
-func parallel(ctx context.Context, n int, f func(i int) error) error {
-	var (
-		wg    sync.WaitGroup
-		mu    sync.Mutex
-		first error
-		next  = make(chan int)
-	)
-	for range min(runtime.GOMAXPROCS(0), max(n, 1)) {
-		wg.Go(func() {
-			for i := range next {
-				if err := f(i); err != nil {
-					mu.Lock()
-					if first == nil {
-						first = err
-					}
-					mu.Unlock()
-				}
-			}
-		})
-	}
-	for i := 0; i < n && ctx.Err() == nil; i++ {
-		next <- i
-	}
-	close(next)
-	wg.Wait()
-	if first == nil {
-		first = ctx.Err()
-	}
-	return first
 }
 
 // sub returns the subtree dir of root; a missing directory reads as empty

@@ -40,12 +40,12 @@ type View struct {
 	Footer      []Link // footer navigation
 	JSONLD      []any  // structured data blocks, each rendered as one script
 	NoIndex     bool
-	CSP         string         // the Content-Security-Policy the page satisfies
-	Form        *FormView      // the page's form, or nil
-	Pack        *PackView      // on a pack's page and its document pages: the pack
-	Document    *DocView       // on a pack document's page: its control table and download
-	Abolished   *AbolishedView // on an abolished ICB's page: where its practices went
-	Reviewed    *Reviewed      // a clinical text's review dates, or nil
+	CSP         string                  // the Content-Security-Policy the page satisfies
+	Form        *FormView               // the page's form, or nil
+	Pack        *packsite.PackView      // on a pack's page and its document pages: the pack
+	Document    *packsite.DocView       // on a pack document's page: its control table and download
+	Abolished   *packsite.AbolishedView // on an abolished ICB's page: where its practices went
+	Reviewed    *Reviewed               // a clinical text's review dates, or nil
 
 	r     *renderer
 	page  *page.Page
@@ -55,9 +55,9 @@ type View struct {
 // Packs returns every ICB's pack by region and what a pack contains, for
 // the packs index ({{with .Packs}}). The page is then rendered again
 // whenever the pack data changes.
-func (v *View) Packs() *PacksView {
+func (v *View) Packs() *packsite.PacksView {
 	v.reads.add(readPacks, "")
-	return v.r.packsView()
+	return v.r.packs.Index(v.r.now)
 }
 
 // PackThanks returns, on the thank-you page of a form that takes pack
@@ -243,13 +243,13 @@ func (r *renderer) view(p *page.Page) (*View, error) {
 	}
 	switch d := p.Data.(type) {
 	case *packsite.Pack:
-		v.Pack = packView(d, "", r.now)
-	case *AbolishedView:
+		v.Pack = packsite.View(d, "", r.now)
+	case *packsite.AbolishedView:
 		v.Abolished = d
-	case *docData:
-		v.Pack = packView(d.Pack, d.Doc.ID, r.now)
+	case *packsite.DocPage:
+		v.Pack = packsite.View(d.Pack, d.Doc.ID, r.now)
 		v.reads.add(readManifest, "") // the document control table
-		dv := &DocView{Control: packsite.Control(r.packs.data, d.Doc.Title, d.Doc.Review, d.Pack.ICBPack)}
+		dv := &packsite.DocView{Control: packsite.Control(r.packs.Data, d.Doc.Title, d.Doc.Review, d.Pack.ICBPack)}
 		v.Reviewed = reviewed(d.Doc.Review)
 		for _, l := range v.Pack.Documents {
 			if l.Current {
@@ -331,7 +331,7 @@ func (r *renderer) section(p *page.Page, i int, s page.Section, ids *markdown.ID
 		sv.Items = append(sv.Items, md(fmt.Sprintf(".items[%d]", j), item, true))
 	}
 	if s.PackDocs {
-		if sv.Items = r.packDocItems(); sv.Items == nil {
+		if sv.Items = r.packs.DocItems(); sv.Items == nil {
 			errs = append(errs, diag.Errorf(p.Doc.Pos(at(".pack_documents")), "pack_documents lists the starter pack's documents, but there is no %s", pack.ManifestFile))
 		}
 	}
