@@ -62,7 +62,7 @@ func cmdBuild(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return err
 	}
 	opt := site.Options{Drafts: *drafts, Future: *future, Now: start, Release: true}
-	project := os.DirFS(*root)
+	var project fs.FS = os.DirFS(*root)
 	var c *buildCache
 	if !*noCache {
 		var err error
@@ -77,7 +77,7 @@ func cmdBuild(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 			printUnconfirmed(stdout, unconfirmedSettings(*root))
 			return nil
 		default:
-			project, opt.Cache = c.project, c.markdown(stderr)
+			project, opt.Cache = c.project(), c.markdown(stderr)
 		}
 	}
 	// Pages go to a fresh tree beside the output as they are rendered; it
@@ -103,7 +103,7 @@ func cmdBuild(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return fmt.Errorf("writing %s: %w (the previous site there is unchanged)", *out, err)
 	}
 	if c != nil {
-		c.save(s.Until, stderr)
+		c.save(s.Read, s.Until, stderr)
 	}
 	if *memprofile != "" {
 		writeHeapProfile(*memprofile, stderr) // what is still live at the end of the build

@@ -3,10 +3,11 @@ package main
 import (
 	"fmt"
 	"io"
-	"io/fs"
+	"os"
 	"path/filepath"
 	"time"
 
+	"github.com/bcs/publish/generator/internal/inputfs"
 	"github.com/bcs/publish/generator/internal/markdown"
 	"github.com/bcs/publish/generator/internal/site"
 	"github.com/bcs/publish/generator/internal/stamp"
@@ -17,33 +18,35 @@ import (
 type buildCache struct {
 	dir     string
 	out     string // absolute output folder
-	inputs  string // stamp.HashInputs of this build
+	salt    string // the program's fingerprint and the options that change the output
 	program string // stamp.Program: the executable's fingerprint
-	project fs.FS  // the project, with the inputs already read served from memory
+	replay  *inputfs.FS
 	md      *markdown.Cache
 }
 
-// openCache hashes the project's inputs with the program and the options
-// that change the output (the build then reads the inputs from memory).
+// openCache prepares to check the last build's stamp with the program and
+// the options that change the output.
 func openCache(dir, root, out, options string) (*buildCache, error) {
 	prog, err := stamp.Program(dir)
 	if err != nil {
 		return nil, err
 	}
-	inputs, files, err := stamp.HashInputs(root, site.InputDirs, prog+" "+options)
-	if err != nil {
-		return nil, err
-	}
-	return &buildCache{dir: dir, out: out, inputs: inputs, program: prog, project: newPreloaded(root, files)}, nil
+	return &buildCache{dir: dir, out: out, salt: prog + " " + options, program: prog, replay: inputfs.New(os.DirFS(root)).Keep()}, nil
 }
+
+// project is the project for the build: what the stamp's replay read is
+// served from memory, so each input is read once, and the build's own
+// reads are recorded for its stamp.
+func (c *buildCache) project() *inputfs.FS { return c.replay.Fresh() }
 
 func (c *buildCache) stampFile() string { return stamp.File(c.dir, c.out) }
 
 func (c *buildCache) markdownFile() string { return filepath.Join(c.dir, site.MarkdownCacheFile) }
 
-// current reports whether the output folder is what this build would make.
+// current reports whether the output folder is what this build would
+// make: the last build's reads, replayed, give what they gave then.
 func (c *buildCache) current(now time.Time) bool {
-	return stamp.Load(c.stampFile()).Current(c.inputs, c.out, now)
+	return stamp.Load(c.stampFile()).Current(c.salt, c.replay, c.out, now)
 }
 
 // markdown loads the Markdown cache; a damaged one is said and replaced.
@@ -58,15 +61,15 @@ func (c *buildCache) markdown(stderr io.Writer) *markdown.Cache {
 }
 
 // save writes the Markdown cache and the stamp of the build just
-// committed. The cache only saves time: failing to write it is worth a
-// word, not a failure.
-func (c *buildCache) save(until time.Time, stderr io.Writer) {
+// committed, which read reads. The cache only saves time: failing to write
+// it is worth a word, not a failure.
+func (c *buildCache) save(reads inputfs.Record, until time.Time, stderr io.Writer) {
 	if err := c.md.Save(c.markdownFile()); err != nil {
 		fmt.Fprintf(stderr, "bcs: saving the Markdown cache: %v\n", err)
 	}
 	tree, err := stamp.HashTree(c.out)
 	if err == nil {
-		err = stamp.Stamp{Inputs: c.inputs, Out: c.out, Tree: tree, Until: until}.Save(c.stampFile())
+		err = stamp.Stamp{Salt: c.salt, Reads: reads, Out: c.out, Tree: tree, Until: until}.Save(c.stampFile())
 	}
 	if err != nil {
 		fmt.Fprintf(stderr, "bcs: saving the build stamp: %v\n", err)

@@ -27,16 +27,12 @@ import (
 	"time"
 
 	"github.com/bcs/publish/generator/internal/diag"
+	"github.com/bcs/publish/generator/internal/inputfs"
 	"github.com/bcs/publish/generator/internal/markdown"
 	"github.com/bcs/publish/generator/internal/receiver"
 	"github.com/bcs/publish/generator/internal/site"
 	"github.com/bcs/publish/generator/internal/stamp"
 )
-
-// Watched are the project folders whose edits rebuild the site: the
-// folders a build reads (site.InputDirs, which the build stamp hashes too),
-// so the three cannot disagree.
-var Watched = site.InputDirs
 
 // Config sets up a preview server.
 type Config struct {
@@ -64,6 +60,7 @@ type Server struct {
 
 	mu      sync.Mutex // one build at a time
 	version int
+	watcher *watcher // follows the folders the builder read (nil in tests that only Rebuild)
 }
 
 // snapshot is one successful build, served as it is.
@@ -132,10 +129,11 @@ func Run(ctx context.Context, cfg Config) error {
 	defer cancel()
 	paths := make(chan string, 256)
 	watchErrs := make(chan error, 16)
-	watching, err := watch(ctx, root, Watched, paths, watchErrs)
+	w, watching, err := watch(ctx, root, paths, watchErrs)
 	if err != nil {
 		return err
 	}
+	s.watcher = w
 	s.Rebuild(ctx, nil)
 
 	srv := newHTTPServer(s)
@@ -189,6 +187,16 @@ func (s *Server) Rebuild(ctx context.Context, paths []string) (*site.Result, err
 	defer s.mu.Unlock()
 	start := time.Now()
 	res, err := s.builder.Update(ctx, paths)
+	if stale := s.follow(); len(stale) > 0 {
+		// A folder read before it was watched changed in between: build
+		// it again, and tell the pages of both updates.
+		var again *site.Result
+		if again, err = s.builder.Update(ctx, stale); err == nil && res != nil {
+			again.Changed = slices.Compact(slices.Sorted(slices.Values(append(res.Changed, again.Changed...))))
+			again.Stats.Rendered += res.Stats.Rendered
+		}
+		res = again
+	}
 	s.version++
 	if err != nil {
 		msgs := errorLines(err)
@@ -207,6 +215,26 @@ func (s *Server) Rebuild(ctx context.Context, paths []string) (*site.Result, err
 	s.hub.publish(newEvent(evChange, map[string]any{"version": s.version, "pages": pages, "css": css, "all": all}),
 		newEvent(evReady, map[string]any{"version": s.version}))
 	return res, nil
+}
+
+// follow makes the watcher follow the folders the builder has read, and
+// returns those of the newly followed folders whose reads no longer give
+// what they gave the build (an edit in the moment between the read and the
+// watch).
+func (s *Server) follow() []string {
+	if s.watcher == nil {
+		return nil // Rebuild called without Run (tests)
+	}
+	rec := s.builder.Read()
+	var stale []string
+	for _, d := range s.watcher.follow(rec.Folders()) {
+		if in := rec.In(d); !inputfs.New(os.DirFS(s.watcher.root)).Replay(in) {
+			for _, x := range in {
+				stale = append(stale, x.Name)
+			}
+		}
+	}
+	return stale
 }
 
 // changedPages turns changed output paths into the URL paths of the pages

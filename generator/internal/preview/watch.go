@@ -5,6 +5,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"sync"
 	"time"
 
 	"github.com/fsnotify/fsnotify"
@@ -12,39 +13,33 @@ import (
 	"github.com/bcs/publish/generator/internal/site"
 )
 
-// watch reports the project paths (slash-separated, relative to root) that
-// change under dirs, folders created later included, until ctx ends. It
+// watcher reports the project paths (slash-separated, relative to root)
+// that change in the folders it follows, folders created in them later
+// included, until ctx ends. The folders to follow come from what the build
+// read (inputfs.Record.Folders): nothing it did not read can change it. It
 // leaves out chmod-only events and editors' scratch files; a file renamed
 // over another (an editor's atomic save) is reported under its new name.
-// The returned channel is closed once the watching goroutine has stopped
-// and closed the watcher, so Run can wait for it.
-func watch(ctx context.Context, root string, dirs []string, out chan<- string, errs chan<- error) (<-chan struct{}, error) {
+type watcher struct {
+	ctx  context.Context
+	root string
+	w    *fsnotify.Watcher
+	out  chan<- string
+	errs chan<- error
+
+	mu      sync.Mutex
+	watched map[string]bool // absolute folders watched
+}
+
+// watch starts a watcher following no folder yet. The returned channel is
+// closed once the watching goroutine has stopped and closed the watcher,
+// so Run can wait for it.
+func watch(ctx context.Context, root string, out chan<- string, errs chan<- error) (*watcher, <-chan struct{}, error) {
 	w, err := fsnotify.NewBufferedWatcher(1024)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
+	wr := &watcher{ctx: ctx, root: root, w: w, out: out, errs: errs, watched: map[string]bool{}}
 	done := make(chan struct{})
-	add := func(dir string, report bool) {
-		filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
-			if err != nil {
-				return nil // gone again already
-			}
-			if d.IsDir() {
-				if err := w.Add(p); err != nil {
-					errs <- err
-				}
-			} else if report {
-				send(ctx, out, root, p)
-			}
-			return nil
-		})
-	}
-	for _, d := range dirs {
-		dir := filepath.Join(root, d)
-		if _, err := os.Stat(dir); err == nil {
-			add(dir, false)
-		}
-	}
 	go func() {
 		defer close(done)
 		defer w.Close()
@@ -70,15 +65,75 @@ func watch(ctx context.Context, root string, dirs []string, out chan<- string, e
 				}
 				if ev.Has(fsnotify.Create) {
 					if info, err := os.Stat(ev.Name); err == nil && info.IsDir() {
-						add(ev.Name, true) // files may have landed before the watch did
+						wr.addTree(ev.Name) // files may have landed before the watch did
 					}
 				}
-				send(ctx, out, root, ev.Name)
+				wr.send(ev.Name)
 			}
 		}
 	}()
-	return done, nil
+	return wr, done, nil
 }
+
+// follow watches each of dirs (project-relative) not yet watched, or for
+// one that is missing its nearest folder that is there (to see it come),
+// and returns the project-relative folders it began to watch. The project
+// folder itself is never watched: its outputs (public/, the cache) would
+// make events of every build, so a top-level input folder made while the
+// preview runs is seen at the next restart.
+func (wr *watcher) follow(dirs []string) []string {
+	var added []string
+	for _, d := range dirs {
+		abs := filepath.Join(wr.root, filepath.FromSlash(d))
+		for abs != wr.root {
+			if info, err := os.Stat(abs); err == nil && info.IsDir() {
+				break
+			}
+			abs = filepath.Dir(abs)
+		}
+		if abs != wr.root && wr.add(abs) {
+			rel, _ := filepath.Rel(wr.root, abs)
+			added = append(added, filepath.ToSlash(rel))
+		}
+	}
+	return added
+}
+
+// add watches one folder; it reports whether the folder was not watched.
+func (wr *watcher) add(abs string) bool {
+	wr.mu.Lock()
+	defer wr.mu.Unlock()
+	if wr.watched[abs] {
+		return false
+	}
+	if err := wr.w.Add(abs); err != nil {
+		select {
+		case wr.errs <- err:
+		default: // the error channel is full of errors already said
+		}
+		return false
+	}
+	wr.watched[abs] = true
+	return true
+}
+
+// addTree watches a folder just created and everything below it, and
+// reports the files already in it.
+func (wr *watcher) addTree(dir string) {
+	filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		switch {
+		case err != nil:
+			return nil // gone again already
+		case d.IsDir():
+			wr.add(p)
+		default:
+			wr.send(p)
+		}
+		return nil
+	})
+}
+
+func (wr *watcher) send(name string) { send(wr.ctx, wr.out, wr.root, name) }
 
 func send(ctx context.Context, out chan<- string, root, name string) {
 	rel, err := filepath.Rel(root, name)

@@ -15,6 +15,7 @@ import (
 	"github.com/bcs/publish/generator/internal/config"
 	"github.com/bcs/publish/generator/internal/diag"
 	"github.com/bcs/publish/generator/internal/form"
+	"github.com/bcs/publish/generator/internal/inputfs"
 	"github.com/bcs/publish/generator/internal/layout"
 	"github.com/bcs/publish/generator/internal/linkcheck"
 	"github.com/bcs/publish/generator/internal/pack"
@@ -40,7 +41,7 @@ import (
 // A Builder is not safe for concurrent use. A failed Update keeps what it
 // was asked to do and does it again, with the next changes, on the next call.
 type Builder struct {
-	root fs.FS
+	root *inputfs.FS // the project, read and recorded through one layer
 	opt  Options
 
 	*snapshot // the site as last built; an update works on a copy (see update)
@@ -114,9 +115,14 @@ type Result struct {
 	Until time.Time
 }
 
-// NewBuilder returns a Builder for the project in root.
+// NewBuilder returns a Builder for the project in root, which it reads
+// through an inputfs.FS (root itself when it is one).
 func NewBuilder(root fs.FS, opt Options) *Builder {
-	return &Builder{root: regularOnly{root}, opt: opt, links: linkcheck.NewIndex(), pending: map[string]bool{}, unsynced: map[string]bool{},
+	in, ok := root.(*inputfs.FS)
+	if !ok {
+		in = inputfs.New(root)
+	}
+	return &Builder{root: in, opt: opt, links: linkcheck.NewIndex(), pending: map[string]bool{}, unsynced: map[string]bool{},
 		snapshot: &snapshot{sources: map[string]*page.Page{}, static: map[string]bool{}, outs: map[string]*pageOut{}, files: map[string][]byte{},
 			packs: &packsite.Set{}}}
 }
@@ -537,6 +543,11 @@ func (b *Builder) checkLinks(changed map[string]*outFile, pages []*page.Page) (i
 	clear(b.unsynced)
 	return checked, nil
 }
+
+// Read is what the Builder's updates have read of the project so far (a
+// name read again by a later update: what it gave then). After the first
+// update it is every input of the site: what the build stamp replays.
+func (b *Builder) Read() inputfs.Record { return b.root.Record() }
 
 // External lists the external links of the site as last built, by address:
 // not fetched (the build is offline), listed so that people can check

@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/bcs/publish/generator/internal/diag"
+	"github.com/bcs/publish/generator/internal/inputfs"
 	"github.com/bcs/publish/generator/internal/page"
 	"github.com/bcs/publish/generator/internal/work"
 )
@@ -60,7 +61,7 @@ func (b *Builder) readContent(ctx context.Context, paths []string, before map[st
 		case err != nil:
 			return nil, nil, diag.Errorf(diag.Pos{File: p}, "cannot read: %v", unwrapPath(err))
 		case info.Mode()&fs.ModeSymlink != 0:
-			return nil, nil, symlinkError(p)
+			return nil, nil, inputfs.SymlinkError(p)
 		case !info.IsDir():
 			note(p, map[string]bool{})
 		default: // a folder: everything below it is new, changed or gone
@@ -70,7 +71,7 @@ func (b *Builder) readContent(ctx context.Context, paths []string, before map[st
 				case err != nil:
 					return err
 				case d.Type()&fs.ModeSymlink != 0:
-					return symlinkError(name)
+					return inputfs.SymlinkError(name)
 				case !d.IsDir():
 					note(name, seen)
 				}

@@ -7,9 +7,10 @@ import (
 	"path"
 	"path/filepath"
 	"slices"
-	"strings"
 	"sync"
 	"testing"
+
+	"github.com/bcs/publish/generator/internal/inputfs"
 )
 
 // recordingFS records every name read, listed or looked at.
@@ -43,31 +44,40 @@ func (r *recordingFS) Lstat(name string) (fs.FileInfo, error) {
 	return fs.Lstat(r.FS, name)
 }
 
-// TestBuildReadsOnlyInputDirs: the build stamp hashes InputDirs and the
-// preview watches them; both are right only if a build reads nothing
-// else. Every name the real project's build opens, lists or looks at must
-// be under one of them.
-func TestBuildReadsOnlyInputDirs(t *testing.T) {
-	rec := &recordingFS{FS: os.DirFS(filepath.Join("..", "..", "..")), names: map[string]bool{}}
-	if _, err := Build(context.Background(), rec, Options{Now: now}); err != nil {
+// TestRecordIsEveryRead: the stamp and the preview's watch list come from
+// the record inputfs keeps, so the build must read nothing around it: every
+// name the real project's build opens, lists or looks at below the layer is
+// in the record (or is a folder on the way to a name in it), and replaying
+// the record right after the build finds nothing changed.
+func TestRecordIsEveryRead(t *testing.T) {
+	root := os.DirFS(filepath.Join("..", "..", ".."))
+	below := &recordingFS{FS: root, names: map[string]bool{}}
+	s, err := Build(context.Background(), inputfs.New(below), Options{Now: now})
+	if err != nil {
 		t.Fatal(err)
 	}
-	var outside []string
-	read := map[string]bool{} // the input folders read from
-	for name := range rec.names {
-		top, _, _ := strings.Cut(name, "/")
-		read[top] = true
-		if !slices.Contains(InputDirs, top) {
-			outside = append(outside, name)
+	recorded := map[string]bool{}
+	for _, r := range s.Read {
+		for n := r.Name; n != "."; n = path.Dir(n) {
+			recorded[n] = true
 		}
 	}
-	if len(outside) > 0 {
-		slices.Sort(outside)
-		t.Errorf("the build read outside %v, which neither the stamp nor the preview sees: %v", InputDirs, outside)
-	}
-	for _, d := range InputDirs {
-		if !read[d] {
-			t.Errorf("%s is in InputDirs but the build reads nothing in it", d)
+	var around []string
+	for name := range below.names {
+		if !recorded[name] {
+			around = append(around, name)
 		}
+	}
+	if len(around) > 0 {
+		slices.Sort(around)
+		t.Errorf("the build read %d names the record does not hold: %v", len(around), around[:min(10, len(around))])
+	}
+	for _, want := range []string{"content/site.yaml", "templates/base.html", "assets", "packs/pack.yaml"} {
+		if !recorded[want] {
+			t.Errorf("the record lacks %s", want)
+		}
+	}
+	if !inputfs.New(root).Replay(s.Read) {
+		t.Error("replaying the record straight after the build finds a change")
 	}
 }

@@ -16,6 +16,7 @@ import (
 	"github.com/bcs/publish/generator/internal/diag"
 	"github.com/bcs/publish/generator/internal/icb"
 	"github.com/bcs/publish/generator/internal/indicator"
+	"github.com/bcs/publish/generator/internal/inputfs"
 	"github.com/bcs/publish/generator/internal/linkcheck"
 	"github.com/bcs/publish/generator/internal/markdown"
 	"github.com/bcs/publish/generator/internal/pack"
@@ -40,10 +41,6 @@ const (
 	CacheDir          = ".bcs-cache"
 	MarkdownCacheFile = "markdown.cache"
 )
-
-// InputDirs are the folders a build reads; nothing else in the project
-// changes what it builds.
-var InputDirs = []string{ContentDir, TemplatesDir, AssetsDir, pack.Dir}
 
 // Options control one build.
 type Options struct {
@@ -88,6 +85,9 @@ type Site struct {
 	// Until is when a page left out for its future date falls due (zero:
 	// none): the site is out of date from then on.
 	Until time.Time
+	// Read is everything the build read of the project (what bcs build's
+	// stamp replays).
+	Read inputfs.Record
 }
 
 // Build reads the project in root and builds the site. User errors come back
@@ -99,14 +99,14 @@ func Build(ctx context.Context, root fs.FS, opt Options) (*Site, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Site{Files: res.Files, Pages: res.Pages, Packs: res.Packs, Reviews: res.Reviews, Unconfirmed: res.Unconfirmed, External: b.External(), Until: res.Until}, nil
+	return &Site{Files: res.Files, Pages: res.Pages, Packs: res.Packs, Reviews: res.Reviews, Unconfirmed: res.Unconfirmed, External: b.External(), Until: res.Until, Read: b.Read()}, nil
 }
 
 // BuildPack builds one area's starter pack, without the rest of the site:
 // key is an ICB's ODS code or a place area's key (S0E4D/oxfordshire), for
 // the map in force on the day.
 func BuildPack(root fs.FS, key string, on time.Time) (*packsite.Pack, error) {
-	root = regularOnly{root}
+	root = inputfs.New(root)
 	in, err := loadInputs(root, nil)
 	if err != nil {
 		return nil, err
@@ -194,7 +194,7 @@ func unwrapPath(err error) error {
 // LoadPackData loads and checks the project's pack data, without building
 // anything: for the tools that work on the data itself.
 func LoadPackData(root fs.FS) (*pack.Data, error) {
-	root = regularOnly{root}
+	root = inputfs.New(root)
 	in, err := loadInputs(root, nil)
 	if err != nil {
 		return nil, err

@@ -2,12 +2,14 @@
 // with nothing changed can stop at "up to date" instead of redoing the
 // work, as make does, but by content rather than by modification time.
 //
-// A stamp holds a hash of every input file (path, type and content) with
-// the program and its options, a digest of the output tree as it was left
-// (path, size and modification time of every file, so that a deleted or
-// edited output file is noticed), and the moment the build goes out of date
-// by itself (the first future-dated page falling due). The build is
-// deterministic, so the same inputs would give the same output.
+// A stamp holds the record of what the build read (inputfs.Record: every
+// file by the hash of its content, every folder it listed by its entries,
+// every name it looked up), the program and its options, a digest of the
+// output tree as it was left (path, size and modification time of every
+// file, so that a deleted or edited output file is noticed), and the moment
+// the build goes out of date by itself (the first future-dated page falling
+// due). A stamp is current when every read gives the same answer again: the
+// build is deterministic, so the same reads would give the same output.
 package stamp
 
 import (
@@ -19,33 +21,32 @@ import (
 	"io"
 	"io/fs"
 	"os"
-	"path"
 	"path/filepath"
-	"runtime"
-	"slices"
-	"strings"
-	"sync"
 	"time"
 
+	"github.com/bcs/publish/generator/internal/inputfs"
 	"github.com/bcs/publish/generator/internal/publish"
 )
 
 // Stamp is what one successful build was made from and what it left.
 type Stamp struct {
-	Inputs string    `json:"inputs"`         // HashInputs of the build
-	Out    string    `json:"out"`            // absolute output directory
-	Tree   string    `json:"tree"`           // HashTree of the output after the build
-	Until  time.Time `json:"until,omitzero"` // out of date from then on (zero: never by itself)
+	Salt  string         `json:"salt"`           // the program's fingerprint and the options
+	Reads inputfs.Record `json:"reads"`          // what the build read
+	Out   string         `json:"out"`            // absolute output directory
+	Tree  string         `json:"tree"`           // HashTree of the output after the build
+	Until time.Time      `json:"until,omitzero"` // out of date from then on (zero: never by itself)
 }
 
-// Current reports whether s still describes a build with the given inputs
-// into out at time now.
-func (s Stamp) Current(inputs, out string, now time.Time) bool {
-	if s.Inputs != inputs || s.Out != out || (!s.Until.IsZero() && !now.Before(s.Until)) {
+// Current reports whether s still describes a build by the program and
+// options salt into out at time now, replaying its reads through project.
+func (s Stamp) Current(salt string, project *inputfs.FS, out string, now time.Time) bool {
+	if s.Salt != salt || s.Out != out || len(s.Reads) == 0 || (!s.Until.IsZero() && !now.Before(s.Until)) {
 		return false
 	}
-	tree, err := HashTree(out)
-	return err == nil && tree == s.Tree
+	if tree, err := HashTree(out); err != nil || tree != s.Tree {
+		return false
+	}
+	return project.Replay(s.Reads)
 }
 
 // File is where the stamp of a build into out lives in the cache folder.
@@ -83,100 +84,6 @@ func Remove(name string) error {
 		return err
 	}
 	return nil
-}
-
-// HashInputs hashes salt (the program and its options) and every entry
-// below the given folders of root: its path, its type, and a regular
-// file's content or a link's target. Files are read on all cores, and
-// their contents are returned by slash-separated path relative to root, so
-// that the build reads what was hashed rather than reading it all again.
-func HashInputs(root string, dirs []string, salt string) (string, map[string][]byte, error) {
-	type entry struct {
-		rel  string
-		mode fs.FileMode
-		data []byte
-		sum  [sha256.Size]byte
-	}
-	var entries []*entry
-	for _, d := range dirs {
-		// A folder that is itself a link (templates/ -> ../shared/templates)
-		// is read through the link by the build, so its files are hashed as
-		// files of d, not as the link's target string.
-		start := filepath.Join(root, d)
-		if info, err := os.Lstat(start); err == nil && info.Mode()&fs.ModeSymlink != 0 {
-			if real, err := filepath.EvalSymlinks(start); err == nil {
-				start = real
-			}
-		}
-		err := filepath.WalkDir(start, func(p string, de fs.DirEntry, err error) error {
-			if errors.Is(err, fs.ErrNotExist) && p == start {
-				return nil // a folder the project does not have
-			}
-			if err != nil {
-				return err
-			}
-			rel, _ := filepath.Rel(start, p)
-			entries = append(entries, &entry{rel: path.Join(d, filepath.ToSlash(rel)), mode: de.Type()})
-			return nil
-		})
-		if err != nil {
-			return "", nil, err
-		}
-	}
-	var (
-		wg    sync.WaitGroup
-		next  = make(chan *entry)
-		mu    sync.Mutex
-		first error
-	)
-	for range runtime.GOMAXPROCS(0) {
-		wg.Go(func() {
-			for e := range next {
-				name := filepath.Join(root, filepath.FromSlash(e.rel))
-				var err error
-				switch {
-				case e.mode&fs.ModeSymlink != 0:
-					var target string
-					target, err = os.Readlink(name)
-					e.sum = sha256.Sum256([]byte(target))
-				case e.mode.IsRegular():
-					e.data, err = os.ReadFile(name)
-					e.sum = sha256.Sum256(e.data)
-				}
-				if err != nil {
-					mu.Lock()
-					first = cmpErr(first, err)
-					mu.Unlock()
-				}
-			}
-		})
-	}
-	for _, e := range entries {
-		next <- e
-	}
-	close(next)
-	wg.Wait()
-	if first != nil {
-		return "", nil, first
-	}
-	slices.SortFunc(entries, func(a, b *entry) int { return strings.Compare(a.rel, b.rel) })
-	h := sha256.New()
-	fmt.Fprintf(h, "%q\n", salt)
-	files := map[string][]byte{}
-	for _, e := range entries {
-		fmt.Fprintf(h, "%q %v %x\n", e.rel, e.mode, e.sum)
-		if e.mode.IsRegular() {
-			files[e.rel] = e.data
-		}
-	}
-	return hex.EncodeToString(h.Sum(nil)), files, nil
-}
-
-func cmpErr(first, err error) error {
-	if first == nil {
-		return err
-	}
-	return first
 }
 
 // HashTree hashes the listing of the folder dir: every entry's path, type,
