@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"mime"
 	"mime/multipart"
@@ -246,7 +247,11 @@ func waitJobs(t testing.TB, s *Store, n int, state string) []Job {
 			return jobs
 		}
 		if time.Now().After(deadline) {
-			t.Fatalf("waiting for %d jobs %s, have %+v", n, state, jobs)
+			var states []string
+			for _, j := range jobs {
+				states = append(states, fmt.Sprintf("job %d %s: %s after %d attempts (%s)", j.ID, j.Channel, j.State, j.Attempts, j.LastError))
+			}
+			t.Fatalf("waiting for %d jobs %s, have:\n%s", n, state, strings.Join(states, "\n"))
 		}
 		time.Sleep(5 * time.Millisecond)
 	}

@@ -15,9 +15,12 @@ import (
 	"github.com/bcs/publish/generator/internal/smtptest"
 )
 
-// smtpDeliverer sends email to the test server with short retry waits.
+// smtpDeliverer sends email to the test server with short retry waits, and
+// attempts enough that a temporary failure is never parked however long the
+// server takes to come back on a loaded machine (ten attempts at these waits
+// are gone in under half a second: CI parked jobs so once).
 func smtpDeliverer(s *SMTP) *Deliverer {
-	return &Deliverer{Senders: map[string]Sender{ChannelEmail: s}, Backoff: 5 * time.Millisecond, MaxBackoff: 50 * time.Millisecond}
+	return &Deliverer{Senders: map[string]Sender{ChannelEmail: s}, Backoff: 5 * time.Millisecond, MaxBackoff: 50 * time.Millisecond, MaxAttempts: 100_000}
 }
 
 // byMessageID groups the stored messages by Message-ID, failing on a
