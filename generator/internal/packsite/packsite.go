@@ -1,8 +1,13 @@
-// Package packsite builds one ICB's starter pack from the pack data: each
-// document filled in for the ICB, parsed once, and rendered twice (HTML for
-// the site's document page, WordprocessingML for the .docx), then the
-// bundle: a deterministic ZIP with the documents, a README and a
-// manifest.json listing every file with its size and SHA-256.
+// Package packsite owns the starter packs from the pack data to the site.
+// Build makes one area's pack: each document filled in for the area,
+// parsed once, and rendered twice (HTML for the site's document page,
+// WordprocessingML for the .docx), the workbooks, then the bundle: a
+// deterministic ZIP with the documents, a README and a manifest.json
+// listing every file with its size and SHA-256. Sync makes the packs of a
+// build (a Set: every area's pack, rebuilt only when its input hash
+// changed, with the generated pages and the download files they add to the
+// site), and View, Set.Index and Set.DocItems are what the pack templates
+// see of them.
 package packsite
 
 import (

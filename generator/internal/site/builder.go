@@ -22,6 +22,7 @@ import (
 	"github.com/bcs/publish/generator/internal/packsite"
 	"github.com/bcs/publish/generator/internal/page"
 	"github.com/bcs/publish/generator/internal/review"
+	"github.com/bcs/publish/generator/internal/view"
 	"github.com/bcs/publish/generator/internal/work"
 )
 
@@ -85,8 +86,8 @@ func (s *snapshot) clone() *snapshot {
 
 // pageOut is what one page's render produced and what it read.
 type pageOut struct {
-	paths []string // output files: the page, its alias redirects, its form export
-	reads []read   // what it read besides its page (not kept by a Builder that builds once)
+	paths []string    // output files: the page, its alias redirects, its form export
+	reads []view.Read // what it read besides its page (not kept by a Builder that builds once)
 }
 
 // Stats counts the work an Update did.
@@ -202,15 +203,11 @@ func (b *Builder) update(ctx context.Context) (_ *Result, err error) {
 		b.r = &renderer{site: in.settings, indicators: in.indicators, md: in.md, now: b.opt.Now}
 		p.templates = true // the template functions belong to the renderer
 	}
-
-	// Content: parse what changed; remember each page's neighbourhood as
-	// it was, for the pages that must show the change.
-	before := map[string]*page.Page{}
+	before := map[string]*page.Page{} // rel -> the page as it was, for what changed
 	changedPages, staticChanged, err := b.readContent(ctx, p.content, before, &st)
 	if err != nil {
 		return nil, err
 	}
-	// Packs: rebuild those whose inputs changed; their pages join the graph.
 	if p.packs {
 		if err := b.syncPacks(ctx, before, changedPages); err != nil {
 			return nil, err
@@ -219,13 +216,7 @@ func (b *Builder) update(ctx context.Context) (_ *Result, err error) {
 	if err := b.checkPackClaims(); err != nil {
 		return nil, err
 	}
-	var pages []*page.Page
-	for _, rel := range slices.Sorted(maps.Keys(mergeKeys(b.sources, b.packs.Pages))) {
-		if pg := b.source(rel); b.published(pg) {
-			pages = append(pages, pg)
-		}
-	}
-	graph, err := page.Link(pages)
+	pages, graph, err := b.link()
 	if err != nil {
 		return nil, err
 	}
@@ -240,24 +231,71 @@ func (b *Builder) update(ctx context.Context) (_ *Result, err error) {
 	if err := b.checkOutputs(pages, forms); err != nil {
 		return nil, err
 	}
-
-	// Assets and templates.
-	r := b.r
-	oldURLs := map[string]string{}
-	if r.assets != nil {
-		for _, n := range r.assets.Names() {
-			oldURLs[n], _ = r.assets.URL(n)
-		}
-	}
 	ch := b.changes(last, graph, changedPages, before)
 	ch.inputs = p.inputs
+	newAssets, err := b.loadLook(p, ch, last, graph, forms)
+	if err != nil {
+		return nil, err
+	}
+	render := b.renderSet(ch, pages, changedPages)
+	direct := b.opt.Sink != nil && !b.built // the first build writes each page to the Sink and keeps no HTML
+	outs, changed, err := b.renderPages(ctx, pages, render, forms, direct, &st)
+	if err != nil {
+		return nil, err
+	}
+	if err := b.otherOutputs(changed, outs, pages, newAssets, staticChanged, p.packs, last, ch.graph || !b.built || p.inputs); err != nil {
+		return nil, err
+	}
+	b.dropUnchanged(changed)
+	if st.Checked, err = b.checkLinks(changed, pages); err != nil {
+		return nil, err
+	}
+	files, err := b.commit(changed, outs, pages, direct)
+	if err != nil {
+		return nil, err
+	}
+	b.graph = graph
+	if p.packs {
+		st.PacksBuilt = b.packs.Rebuilt
+	}
+	until := b.until()
+	if !expires.IsZero() && (until.IsZero() || expires.Before(until)) {
+		until = expires // the day a review passes, the build fails
+	}
+	return &Result{Files: files, Pages: pages, Changed: slices.Sorted(maps.Keys(changed)), Stats: st, Packs: b.packs.Reports,
+		Reviews: due, Unconfirmed: b.in.settings.Unconfirmed(), Until: until}, nil
+}
+
+// link relates the published pages, content and generated, in a new graph.
+func (b *Builder) link() ([]*page.Page, *page.Graph, error) {
+	var pages []*page.Page
+	for _, rel := range slices.Sorted(maps.Keys(mergeKeys(b.sources, b.packs.Pages))) {
+		if pg := b.source(rel); b.published(pg) {
+			pages = append(pages, pg)
+		}
+	}
+	graph, err := page.Link(pages)
+	return pages, graph, err
+}
+
+// loadLook rebuilds the assets and reloads the templates when the plan asks,
+// points the renderer at this update's graph, forms, policy and packs, and
+// records in ch which of the values pages read changed. It returns the new
+// assets, or nil when they were not rebuilt.
+func (b *Builder) loadLook(p plan, ch *changes, last *snapshot, graph *page.Graph, forms map[*page.Page]*form.Form) (*assets.Set, error) {
+	r := b.r
 	var newAssets *assets.Set
 	if p.assets {
+		var err error
 		if newAssets, err = assets.Build(sub(b.root, AssetsDir), AssetsDir, b.in.highlightCSS, !b.opt.Preview); err != nil {
 			return nil, err
 		}
 		for _, n := range newAssets.Names() {
-			if u, _ := newAssets.URL(n); u != oldURLs[n] {
+			old := ""
+			if r.assets != nil {
+				old, _ = r.assets.URL(n)
+			}
+			if u, _ := newAssets.URL(n); u != old {
 				ch.assets = true // a page links an asset by a URL that moved
 			}
 		}
@@ -271,6 +309,7 @@ func (b *Builder) update(ctx context.Context) (_ *Result, err error) {
 	ch.forms = b.forms != last.forms
 	if p.templates {
 		oldTemplates := r.templates
+		var err error
 		if r.templates, err = layout.Load(sub(b.root, TemplatesDir), TemplatesDir, r.funcs()); err != nil {
 			return nil, err
 		}
@@ -278,51 +317,54 @@ func (b *Builder) update(ctx context.Context) (_ *Result, err error) {
 			return oldTemplates == nil || oldTemplates.Reads(name) != r.templates.Reads(name)
 		}
 	}
+	return newAssets, nil
+}
 
-	// Decide what to render.
-	render := b.renderSet(ch, pages, changedPages)
-	structural := ch.graph || !b.built
-
-	// Render, and put together the files that change. Each page's files
-	// are made and scanned for links on the goroutine that rendered it;
-	// with a Sink, the first build also writes them there and keeps no HTML.
+// renderPages renders the pages in render on all cores; each page's files
+// are made and scanned for links on the goroutine that rendered it (and
+// with direct, written to the Sink). It returns what each rendered page
+// produced and its files, by output path.
+func (b *Builder) renderPages(ctx context.Context, pages []*page.Page, render map[string]bool, forms map[*page.Page]*form.Form, direct bool, st *Stats) (map[string]*pageOut, map[string]*outFile, error) {
 	toRender := make([]*page.Page, 0, len(render))
 	for _, pg := range pages {
 		if render[pg.Rel] {
 			toRender = append(toRender, pg)
 		}
 	}
-	direct := b.opt.Sink != nil && !b.built
 	made := make([]madePage, len(toRender))
 	var c diag.Collector
-	err = work.Parallel(ctx, len(toRender), func(i int) error {
+	err := work.Parallel(ctx, len(toRender), func(i int) error {
 		var err error
-		made[i], err = b.makePage(r, toRender[i], forms[toRender[i]], direct)
+		made[i], err = b.makePage(b.r, toRender[i], forms[toRender[i]], direct)
 		return c.Add(err)
 	})
 	if err == nil {
 		err = c.List().Err()
 	}
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	st.Rendered = len(toRender)
-	for _, pg := range toRender {
-		st.RenderedPages = append(st.RenderedPages, pg.Rel)
-	}
 	changed := map[string]*outFile{} // output path -> new content; nil: removed
 	outs := map[string]*pageOut{}
 	for i, pg := range toRender {
+		st.RenderedPages = append(st.RenderedPages, pg.Rel)
 		outs[pg.Rel] = made[i].out
 		for _, f := range made[i].files {
 			changed[f.path] = f
 		}
 	}
+	return outs, changed, nil
+}
+
+// otherOutputs adds to changed every other output file this update makes
+// or removes: the outputs of pages rendered again (outs) or no longer
+// published that are gone, the assets, the static files, the packs' files (packs:
+// the packs were synced), the sitemap and robots.txt (structural: the
+// site's shape or settings changed) and the headers file.
+func (b *Builder) otherOutputs(changed map[string]*outFile, outs map[string]*pageOut, pages []*page.Page, newAssets *assets.Set, staticChanged map[string]bool, packs bool, last *snapshot, structural bool) error {
 	set := func(name string, data []byte) { changed[name] = &outFile{path: name, data: data} }
-	published := map[string]bool{}
-	for _, pg := range pages {
-		published[pg.Rel] = true
-	}
+	published := publishedSet(pages)
 	for rel, out := range b.outs {
 		if !published[rel] || outs[rel] != nil {
 			for _, f := range out.paths {
@@ -345,22 +387,22 @@ func (b *Builder) update(ctx context.Context) (_ *Result, err error) {
 		}
 	}
 	for rel := range staticChanged {
-		if b.static[rel] {
-			data, err := fs.ReadFile(b.root, path.Join(ContentDir, rel))
-			if err != nil {
-				return nil, err
-			}
-			if strings.EqualFold(path.Ext(rel), ".svg") {
-				if msg := svgProblem(data); msg != "" {
-					return nil, diag.Errorf(diag.Pos{File: path.Join(ContentDir, rel)}, "%s", msg)
-				}
-			}
-			set(rel, data)
-		} else {
+		if !b.static[rel] {
 			changed[rel] = nil
+			continue
 		}
+		data, err := fs.ReadFile(b.root, path.Join(ContentDir, rel))
+		if err != nil {
+			return err
+		}
+		if strings.EqualFold(path.Ext(rel), ".svg") {
+			if msg := svgProblem(data); msg != "" {
+				return diag.Errorf(diag.Pos{File: path.Join(ContentDir, rel)}, "%s", msg)
+			}
+		}
+		set(rel, data)
 	}
-	if p.packs {
+	if packs {
 		for f := range last.packs.Files {
 			if _, ok := b.packs.Files[f]; !ok {
 				changed[f] = nil
@@ -370,24 +412,27 @@ func (b *Builder) update(ctx context.Context) (_ *Result, err error) {
 			set(f, data)
 		}
 	}
-	if structural || p.inputs {
+	if structural {
 		set("sitemap.xml", sitemap(b.in.settings, pages))
 		set("robots.txt", robots(b.in.settings))
 	}
-	set("_headers", headers(r.csp))
-	// Keep only real changes: the preview reloads the pages that did change.
+	set("_headers", headers(b.r.csp))
+	return nil
+}
+
+// dropUnchanged keeps in changed only real changes: the preview reloads
+// the pages that did change.
+func (b *Builder) dropUnchanged(changed map[string]*outFile) {
 	for f, o := range changed {
 		if old, had := b.files[f]; (o == nil && !had) || (o != nil && !o.written && had && string(old) == string(o.data)) {
 			delete(changed, f)
 		}
 	}
+}
 
-	// Links: check the changed pages and the pages that link to them.
-	if st.Checked, err = b.checkLinks(changed, pages); err != nil {
-		return nil, err
-	}
-
-	// Commit.
+// commit makes the update's files (writing them to the Sink when direct)
+// and keeps what each page rendered produced and read.
+func (b *Builder) commit(changed map[string]*outFile, outs map[string]*pageOut, pages []*page.Page, direct bool) (map[string][]byte, error) {
 	files := maps.Clone(b.files)
 	for f, o := range changed {
 		switch {
@@ -404,22 +449,24 @@ func (b *Builder) update(ctx context.Context) (_ *Result, err error) {
 			files[f] = o.data
 		}
 	}
+	published := publishedSet(pages)
 	for rel := range b.outs {
 		if !published[rel] {
 			delete(b.outs, rel)
 		}
 	}
 	maps.Copy(b.outs, outs)
-	b.files, b.graph = files, graph
-	if p.packs {
-		st.PacksBuilt = b.packs.Rebuilt
+	b.files = files
+	return files, nil
+}
+
+// publishedSet is the rels of pages.
+func publishedSet(pages []*page.Page) map[string]bool {
+	m := make(map[string]bool, len(pages))
+	for _, pg := range pages {
+		m[pg.Rel] = true
 	}
-	until := b.until()
-	if !expires.IsZero() && (until.IsZero() || expires.Before(until)) {
-		until = expires // the day a review passes, the build fails
-	}
-	return &Result{Files: files, Pages: pages, Changed: slices.Sorted(maps.Keys(changed)), Stats: st, Packs: b.packs.Reports,
-		Reviews: due, Unconfirmed: b.in.settings.Unconfirmed(), Until: until}, nil
+	return m
 }
 
 // syncPacks syncs the packs (packsOf) and records in changedPages (and in
@@ -481,6 +528,9 @@ func (b *Builder) checkOutputs(pages []*page.Page, forms map[*page.Page]*form.Fo
 // itself (the assets, the policy, the forms, the templates, the inputs).
 func (b *Builder) changes(last *snapshot, graph *page.Graph, changedPages, before map[string]*page.Page) *changes {
 	c := &changes{old: last.graph, new: graph, nav: map[string]bool{}}
+	if !b.built {
+		return c // every page is new: nothing to compare (and 10,000 pages' facts to make for it)
+	}
 	for rel, n := range changedPages {
 		o := before[rel]
 		if b.navFacts(o) != b.navFacts(n) {

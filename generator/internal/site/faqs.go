@@ -1,46 +1,22 @@
 package site
 
 import (
-	"html/template"
 	"sync"
 
 	"github.com/bcs/publish/generator/internal/markdown"
 	"github.com/bcs/publish/generator/internal/page"
+	"github.com/bcs/publish/generator/internal/view"
 )
-
-// FAQGroup is the questions of one cluster (a pillar and its pages) or of
-// one page outside any cluster, as the FAQ hub lists them.
-type FAQGroup struct {
-	ID    string // the group's section id on the hub
-	Title string
-	URL   string
-	Pages []FAQPage
-}
-
-// FAQPage is the questions one page holds.
-type FAQPage struct {
-	Title string
-	URL   string
-	FAQs  []FAQEntry
-}
-
-// FAQEntry is one question on the hub.
-type FAQEntry struct {
-	ID       string // the question's id, on its page and on the hub
-	Question string
-	URL      string // the question on its page: /page/#id
-	Answer   template.HTML
-}
 
 // faqHub gathers every FAQ of the site, cluster by cluster in the order of
 // the site's navigation. It is computed once per build, when a template asks
 // for it.
 type faqHub struct {
 	once   sync.Once
-	groups []FAQGroup
+	groups []view.FAQGroup
 }
 
-func (h *faqHub) get(r *renderer, graph *page.Graph) []FAQGroup {
+func (h *faqHub) get(r *renderer, graph *page.Graph) []view.FAQGroup {
 	h.once.Do(func() {
 		pages := graph.Pages()
 		var home *page.Page
@@ -61,19 +37,19 @@ func (h *faqHub) get(r *renderer, graph *page.Graph) []FAQGroup {
 				}
 			}
 		}
-		collect := func(p *page.Page) (FAQPage, bool) {
-			fp := FAQPage{Title: p.Front.Title, URL: p.URL}
+		collect := func(p *page.Page) (view.FAQPage, bool) {
+			fp := view.FAQPage{Title: p.Front.Title, URL: p.URL}
 			for _, s := range p.Front.Sections {
 				for _, f := range s.FAQs {
 					// Errors in answers are reported by the page that holds them.
 					answer, _ := r.md.Convert(markdown.Source{File: p.File, Text: []byte(f.Answer), IDs: ids})
-					fp.FAQs = append(fp.FAQs, FAQEntry{ID: f.ID, Question: f.Question, URL: p.URL + "#" + f.ID, Answer: answer})
+					fp.FAQs = append(fp.FAQs, view.FAQEntry{ID: f.ID, Question: f.Question, URL: p.URL + "#" + f.ID, Answer: answer})
 				}
 			}
 			return fp, len(fp.FAQs) > 0
 		}
-		var walk func(g *FAQGroup, p *page.Page)
-		walk = func(g *FAQGroup, p *page.Page) {
+		var walk func(g *view.FAQGroup, p *page.Page)
+		walk = func(g *view.FAQGroup, p *page.Page) {
 			if fp, ok := collect(p); ok {
 				g.Pages = append(g.Pages, fp)
 			}
@@ -81,7 +57,7 @@ func (h *faqHub) get(r *renderer, graph *page.Graph) []FAQGroup {
 				walk(g, c)
 			}
 		}
-		top := FAQGroup{ID: ids.Unique("topic-general"), Title: home.Front.Title, URL: home.URL}
+		top := view.FAQGroup{ID: ids.Unique("topic-general"), Title: home.Front.Title, URL: home.URL}
 		if fp, ok := collect(home); ok {
 			top.Pages = append(top.Pages, fp)
 		}
@@ -89,7 +65,7 @@ func (h *faqHub) get(r *renderer, graph *page.Graph) []FAQGroup {
 			h.groups = append(h.groups, top)
 		}
 		for _, c := range graph.Children(home) {
-			g := FAQGroup{ID: ids.Unique("topic-" + markdown.Slug(c.URL)), Title: c.Front.Title, URL: c.URL}
+			g := view.FAQGroup{ID: ids.Unique("topic-" + markdown.Slug(c.URL)), Title: c.Front.Title, URL: c.URL}
 			walk(&g, c)
 			if len(g.Pages) > 0 {
 				h.groups = append(h.groups, g)

@@ -13,6 +13,7 @@ import (
 	"github.com/bcs/publish/generator/internal/icb"
 	"github.com/bcs/publish/generator/internal/packsite"
 	"github.com/bcs/publish/generator/internal/page"
+	"github.com/bcs/publish/generator/internal/view"
 )
 
 // FormsDir is where the form exports go in the output: one <id>.json per
@@ -118,32 +119,24 @@ func (r *renderer) finishForm(p *page.Page, f *form.Form, rendered []byte) (page
 	return pageHTML, export, nil
 }
 
-// PackLink is the line of a form's thank-you page that links one ICB's
-// pack; only the line whose id is the address's #fragment shows (CSS
-// :target), so a pack request lands on a page linking that ICB's pack
-// without a script.
-type PackLink struct {
-	Code, Name, URL, ID string
-}
-
 // packLinks are the pack pages of the ICBs in force, by code.
-func (r *renderer) packLinks() []PackLink {
+func (r *renderer) packLinks() []view.PackLink {
 	if r.packs == nil || r.packs.Data == nil {
 		return nil
 	}
-	var out []PackLink
+	var out []view.PackLink
 	for _, a := range r.packs.Areas {
 		if !a.IsPlace() {
-			out = append(out, PackLink{Code: a.ICB.Code, Name: a.ICB.Name, URL: packsite.AreaURL(a), ID: form.PackAnchor(a.ICB.Code)})
+			out = append(out, view.PackLink{Code: a.ICB.Code, Name: a.ICB.Name, URL: packsite.AreaURL(a), ID: form.PackAnchor(a.ICB.Code)})
 		}
 	}
-	slices.SortFunc(out, func(a, b PackLink) int { return strings.Compare(a.Code, b.Code) })
+	slices.SortFunc(out, func(a, b view.PackLink) int { return strings.Compare(a.Code, b.Code) })
 	return out
 }
 
-// thanksPackLinks are the pack lines of page p when it is the thank-you
+// PackThanks are the pack lines of page p when it is the thank-you
 // page of a form that takes pack requests.
-func (r *renderer) thanksPackLinks(p *page.Page) []PackLink {
+func (r *renderer) PackThanks(p *page.Page) []view.PackLink {
 	for _, f := range r.forms {
 		if f.Def.PackRequest != nil && f.Def.Thanks == p.URL {
 			return r.packLinks()

@@ -2,65 +2,17 @@ package site
 
 import (
 	"fmt"
-	"slices"
 	"strings"
 
 	"github.com/bcs/publish/generator/internal/page"
+	"github.com/bcs/publish/generator/internal/view"
 )
 
 // What a page depends on is recorded while it renders, not predicted: each
-// view notes what it reads besides its own page (another page's title for
-// a breadcrumb, the children of a pillar, the FAQ hub, the packs, the
-// site-wide policy, its template and the partials that reaches), and an
-// update renders again exactly the pages with a read whose value changed,
-// with the pages whose own source changed and the new ones.
-
-// A read is one value outside its own page that rendering a page read.
-type read struct {
-	kind readKind
-	rel  string // the page read (content rel) or the template name; "" for site-wide values
-}
-
-type readKind uint8
-
-const (
-	readNav      readKind = iota // what other pages show of a page (navFacts)
-	readParent                   // which page is a page's parent
-	readChildren                 // a page's children, in order
-	readNearby                   // the siblings Graph.Nearby gives a cluster page
-	readTemplate                 // a page template and the files its execution reaches
-	readHub                      // the FAQ hub: every page's questions, in the site's order
-	readPacks                    // the pack data and the packs built from it
-	readAreas                    // the pack areas in force, named
-	readManifest                 // the packs' manifest (pack.yaml)
-	readForms                    // which pages are the thank-you pages of which forms
-	readCSP                      // the site-wide Content-Security-Policy
-	readAssets                   // the assets' hashed URLs
-	readInputs                   // site.yaml, the indicators and the ICBs
-)
-
-// reads collects a view's reads as it makes them.
-type reads []read
-
-func (rs *reads) add(kind readKind, rel string) { *rs = append(*rs, read{kind, rel}) }
-
-// nav records reading what other pages show of each of ps.
-func (rs *reads) nav(ps ...*page.Page) {
-	for _, p := range ps {
-		rs.add(readNav, p.Rel)
-	}
-}
-
-// done returns the reads, each once, in a fixed order.
-func (rs reads) done() []read {
-	slices.SortFunc(rs, func(a, b read) int {
-		if a.kind != b.kind {
-			return int(a.kind) - int(b.kind)
-		}
-		return strings.Compare(a.rel, b.rel)
-	})
-	return slices.Clip(slices.Compact(rs))
-}
+// view notes what it reads besides its own page (view.Read), and an update
+// renders again exactly the pages with a read whose value changed, with
+// the pages whose own source changed and the new ones. changes tells
+// which values changed.
 
 // changes says which values pages read differ between the last snapshot
 // and the one an update is making.
@@ -78,7 +30,7 @@ type changes struct {
 	inputs    bool
 	templates func(name string) bool // whether the page template's digest changed
 
-	memo map[read]bool
+	memo map[view.Read]bool
 }
 
 // any reports whether any value a page may read changed.
@@ -87,27 +39,27 @@ func (c *changes) any() bool {
 }
 
 // changed reports whether the value r names differs.
-func (c *changes) changed(r read) bool {
-	switch r.kind {
-	case readNav:
-		return c.nav[r.rel]
-	case readTemplate:
-		return c.templates != nil && c.templates(r.rel)
-	case readHub:
+func (c *changes) changed(r view.Read) bool {
+	switch r.Kind {
+	case view.ReadNav:
+		return c.nav[r.Rel]
+	case view.ReadTemplate:
+		return c.templates != nil && c.templates(r.Rel)
+	case view.ReadHub:
 		return c.hub
-	case readPacks:
+	case view.ReadPacks:
 		return c.packs
-	case readAreas:
+	case view.ReadAreas:
 		return c.areas
-	case readManifest:
+	case view.ReadManifest:
 		return c.manifest
-	case readForms:
+	case view.ReadForms:
 		return c.forms
-	case readCSP:
+	case view.ReadCSP:
 		return c.csp
-	case readAssets:
+	case view.ReadAssets:
 		return c.assets
-	case readInputs:
+	case view.ReadInputs:
 		return c.inputs
 	}
 	if !c.graph {
@@ -118,30 +70,30 @@ func (c *changes) changed(r read) bool {
 	}
 	v := graphRead(c.old, r) != graphRead(c.new, r)
 	if c.memo == nil {
-		c.memo = map[read]bool{}
+		c.memo = map[view.Read]bool{}
 	}
 	c.memo[r] = v
 	return v
 }
 
 // graphRead is the value a read of the page graph gives in g.
-func graphRead(g *page.Graph, r read) string {
-	p := g.Page(r.rel)
+func graphRead(g *page.Graph, r view.Read) string {
+	p := g.Page(r.Rel)
 	if p == nil {
 		return "\x00absent"
 	}
 	var ps []*page.Page
-	switch r.kind {
-	case readParent:
+	switch r.Kind {
+	case view.ReadParent:
 		if q := g.Parent(p); q != nil {
 			ps = append(ps, q)
 		}
-	case readChildren:
+	case view.ReadChildren:
 		ps = g.Children(p)
-	case readNearby:
-		ps = g.Nearby(p, MaxSiblings)
+	case view.ReadNearby:
+		ps = g.Nearby(p, view.MaxSiblings)
 	default:
-		panic(fmt.Sprintf("site: %d is not a read of the graph", r.kind))
+		panic(fmt.Sprintf("site: %d is not a read of the graph", r.Kind))
 	}
 	var b strings.Builder
 	for _, q := range ps {

@@ -13,6 +13,7 @@ import (
 	"github.com/bcs/publish/generator/internal/markdown"
 	"github.com/bcs/publish/generator/internal/packsite"
 	"github.com/bcs/publish/generator/internal/page"
+	"github.com/bcs/publish/generator/internal/view"
 )
 
 // renderer holds what rendering a page reads besides the page itself.
@@ -41,14 +42,14 @@ func (r *renderer) funcs() template.FuncMap {
 		// absURL joins a site path to the base URL.
 		"absURL": func(p string) string { return r.site.AbsURL(p) },
 		// menu pairs a list of links with a class for partials/menu.html.
-		"menu": func(class string, items []Link) MenuView { return MenuView{Class: class, Items: items} },
+		"menu": func(class string, items []view.Link) view.MenuView { return view.MenuView{Class: class, Items: items} },
 	}
 }
 
 // rendered is one page's HTML and what it read besides its own page.
 type rendered struct {
 	html  []byte
-	reads []read
+	reads []view.Read
 }
 
 // render renders one page through its template.
@@ -67,5 +68,5 @@ func (r *renderer) render(p *page.Page) (rendered, error) {
 		return rendered{}, err
 	}
 	html, err := r.templates.Execute(name, v)
-	return rendered{html: html, reads: v.reads.done()}, err
+	return rendered{html: html, reads: v.Reads()}, err
 }

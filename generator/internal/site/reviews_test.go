@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 	"testing/fstest"
+
+	"github.com/bcs/publish/generator/internal/view"
 )
 
 const clinicalSite = "title: Test site\nbase_url: https://example.org/\nclinical_sections: [guide]\norganisation:\n  name: Test Org\nmenus:\n  main:\n    - name: Guide\n      url: /guide/\n"
@@ -105,13 +107,13 @@ func TestSectionSizeDoesNotGrowPages(t *testing.T) {
 		s := build(t, project(t, files))
 		page := string(s.Files["guide/p015/index.html"])
 		_, main, _ := strings.Cut(page, "<main>")
-		if links := strings.Count(main, `<a href="/guide/`); links != MaxSiblings {
-			t.Errorf("%d pages: the page links %d siblings, want %d", n, links, MaxSiblings)
+		if links := strings.Count(main, `<a href="/guide/`); links != view.MaxSiblings {
+			t.Errorf("%d pages: the page links %d siblings, want %d", n, links, view.MaxSiblings)
 		}
-		if want := fmt.Sprintf("<p>%d more</p>", n+2-1-MaxSiblings); !strings.Contains(page, want) { // the section's own one and two
+		if want := fmt.Sprintf("<p>%d more</p>", n+2-1-view.MaxSiblings); !strings.Contains(page, want) { // the section's own one and two
 			t.Errorf("%d pages: no %q", n, want)
 		}
-		return len(strings.Replace(page, fmt.Sprint(n+2-1-MaxSiblings), "N", 1))
+		return len(strings.Replace(page, fmt.Sprint(n+2-1-view.MaxSiblings), "N", 1))
 	}
 	if a, b := size(30), size(300); a != b {
 		t.Errorf("a page of a section of 30 is %d bytes, of 300 %d bytes", a, b)

@@ -6,15 +6,17 @@ import (
 	"bytes"
 	"encoding/xml"
 	"fmt"
-	"github.com/tdewolff/parse/v2"
-	htmlx "github.com/tdewolff/parse/v2/html"
 	"html/template"
 	"slices"
 	"strings"
 	"time"
 
+	"github.com/tdewolff/parse/v2"
+	htmlx "github.com/tdewolff/parse/v2/html"
+
 	"github.com/bcs/publish/generator/internal/config"
 	"github.com/bcs/publish/generator/internal/page"
+	"github.com/bcs/publish/generator/internal/view"
 )
 
 func dateString(t time.Time) string {
@@ -26,7 +28,7 @@ func dateString(t time.Time) string {
 
 // structuredData returns the JSON-LD blocks for a page: the Organization on
 // every page and a BreadcrumbList on nested pages.
-func structuredData(s *config.Site, p *page.Page, v *View) []any {
+func structuredData(s *config.Site, p *page.Page, v *view.View) []any {
 	org := map[string]any{
 		"@context": "https://schema.org",
 		"@type":    "Organization",
