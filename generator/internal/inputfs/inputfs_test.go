@@ -76,6 +76,11 @@ func TestReplay(t *testing.T) {
 		func() { os.Rename(filepath.Join(root, "content", "a.md"), filepath.Join(root, "content", "c.md")) },
 		func() { write(t, filepath.Join(root, "templates", "base.html"), "new base") },
 		func() { write(t, filepath.Join(root, "packs", "pack.yaml"), "version: 1") },
+		func() { // the same bytes, but through a link: refused by the build, so not the same
+			write(t, filepath.Join(root, "elsewhere", "b.md"), "b")
+			os.Remove(filepath.Join(root, "content", "sub", "b.md"))
+			os.Symlink(filepath.Join(root, "elsewhere", "b.md"), filepath.Join(root, "content", "sub", "b.md"))
+		},
 	} {
 		rec := record()
 		change()

@@ -232,7 +232,7 @@ func (b *Builder) update(ctx context.Context) (_ *Result, err error) {
 		return nil, err
 	}
 	ch := b.changes(last, graph, changedPages, before)
-	ch.inputs = p.inputs
+	ch.set(view.ReadInputs, p.inputs)
 	newAssets, err := b.loadLook(p, ch, last, graph, forms)
 	if err != nil {
 		return nil, err
@@ -296,7 +296,7 @@ func (b *Builder) loadLook(p plan, ch *changes, last *snapshot, graph *page.Grap
 				old, _ = r.assets.URL(n)
 			}
 			if u, _ := newAssets.URL(n); u != old {
-				ch.assets = true // a page links an asset by a URL that moved
+				ch.set(view.ReadAssets, true) // a page links an asset by a URL that moved
 			}
 		}
 		r.assets = newAssets
@@ -304,9 +304,9 @@ func (b *Builder) loadLook(p plan, ch *changes, last *snapshot, graph *page.Grap
 	}
 	oldCSP := r.csp
 	r.graph, r.forms, r.csp, r.faqs, r.packs = graph, forms, contentSecurityPolicy(formOrigins(forms)), &faqHub{}, b.packs
-	ch.csp = oldCSP != r.csp
+	ch.set(view.ReadCSP, oldCSP != r.csp)
 	b.forms = formsRead(forms)
-	ch.forms = b.forms != last.forms
+	ch.set(view.ReadForms, b.forms != last.forms)
 	if p.templates {
 		oldTemplates := r.templates
 		var err error
@@ -527,7 +527,7 @@ func (b *Builder) checkOutputs(pages []*page.Page, forms map[*page.Page]*form.Fo
 // the changed pages of this update; the caller adds what it compares
 // itself (the assets, the policy, the forms, the templates, the inputs).
 func (b *Builder) changes(last *snapshot, graph *page.Graph, changedPages, before map[string]*page.Page) *changes {
-	c := &changes{old: last.graph, new: graph, nav: map[string]bool{}}
+	c := &changes{old: last.graph, new: graph, nav: map[string]bool{}, values: map[view.ReadKind]bool{}}
 	if !b.built {
 		return c // every page is new: nothing to compare (and 10,000 pages' facts to make for it)
 	}
@@ -536,12 +536,12 @@ func (b *Builder) changes(last *snapshot, graph *page.Graph, changedPages, befor
 		if b.navFacts(o) != b.navFacts(n) {
 			c.nav[rel], c.graph = true, true
 		}
-		c.hub = c.hub || faqFacts(o) != faqFacts(n)
+		c.set(view.ReadHub, faqFacts(o) != faqFacts(n))
 	}
-	c.hub = c.hub || c.graph // the hub follows the site's order and shows titles
-	c.packs = b.packs.Digest != last.packs.Digest
-	c.areas = b.packs.AreaList != last.packs.AreaList
-	c.manifest = b.packs.Manifest != last.packs.Manifest
+	c.set(view.ReadHub, c.graph) // the hub follows the site's order and shows titles
+	c.set(view.ReadPacks, b.packs.Digest != last.packs.Digest)
+	c.set(view.ReadAreas, b.packs.AreaList != last.packs.AreaList)
+	c.set(view.ReadManifest, b.packs.Manifest != last.packs.Manifest)
 	return c
 }
 

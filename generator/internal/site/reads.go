@@ -18,24 +18,26 @@ import (
 // and the one an update is making.
 type changes struct {
 	old, new  *page.Graph
-	nav       map[string]bool // pages whose navigation facts changed, or which came or went
-	graph     bool            // a page came, went or changed what orders it: compare the graphs
-	hub       bool
-	packs     bool
-	areas     bool
-	manifest  bool
-	forms     bool
-	csp       bool
-	assets    bool
-	inputs    bool
+	nav       map[string]bool        // pages whose navigation facts changed, or which came or went
+	graph     bool                   // a page came, went or changed what orders it: compare the graphs
 	templates func(name string) bool // whether the page template's digest changed
+	// The site-wide values that changed (the hub, the packs, the areas, the
+	// manifest, the forms, the policy, the assets, the inputs), by kind.
+	values map[view.ReadKind]bool
 
 	memo map[view.Read]bool
 }
 
+// set notes whether the site-wide value of kind k changed.
+func (c *changes) set(k view.ReadKind, changed bool) {
+	if changed {
+		c.values[k] = true
+	}
+}
+
 // any reports whether any value a page may read changed.
 func (c *changes) any() bool {
-	return len(c.nav) > 0 || c.graph || c.hub || c.packs || c.areas || c.manifest || c.forms || c.csp || c.assets || c.inputs || c.templates != nil
+	return len(c.nav) > 0 || c.graph || len(c.values) > 0 || c.templates != nil
 }
 
 // changed reports whether the value r names differs.
@@ -45,22 +47,9 @@ func (c *changes) changed(r view.Read) bool {
 		return c.nav[r.Rel]
 	case view.ReadTemplate:
 		return c.templates != nil && c.templates(r.Rel)
-	case view.ReadHub:
-		return c.hub
-	case view.ReadPacks:
-		return c.packs
-	case view.ReadAreas:
-		return c.areas
-	case view.ReadManifest:
-		return c.manifest
-	case view.ReadForms:
-		return c.forms
-	case view.ReadCSP:
-		return c.csp
-	case view.ReadAssets:
-		return c.assets
-	case view.ReadInputs:
-		return c.inputs
+	case view.ReadParent, view.ReadChildren, view.ReadNearby: // compared in the graphs, below
+	default:
+		return c.values[r.Kind]
 	}
 	if !c.graph {
 		return false
