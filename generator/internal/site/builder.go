@@ -713,8 +713,9 @@ func (b *Builder) published(p *page.Page) bool {
 	return p != nil && !p.Hidden(b.opt.Now, b.opt.Drafts, b.opt.Future)
 }
 
-// navFacts is everything about a page that other pages show: when it
-// changes, the pages around it are rendered again.
+// navFacts is everything about a page that other pages show (breadcrumbs,
+// cards, menus, siblings, the sitemap): the value a view.ReadNav of it
+// reads. "" for a page that is not published.
 func (b *Builder) navFacts(p *page.Page) string {
 	if p == nil || !b.published(p) {
 		return ""
