@@ -346,7 +346,7 @@ func (f *FS) Open(name string) (fs.File, error) {
 	if info.IsDir() {
 		return f.fsys.Open(name)
 	}
-	b, err := f.ReadFile(name)
+	b, err := f.readFile(name, true) // its type was just looked at
 	if err != nil {
 		return nil, err
 	}

@@ -35,7 +35,7 @@ func TestWatcherFollows(t *testing.T) {
 	if again := w.follow([]string{"content"}); len(again) != 0 {
 		t.Errorf("followed content twice: %v", again)
 	}
-	write(t, filepath.Join(root, "notes", "todo.txt"), "not an input") // not followed: no event
+	write(t, filepath.Join(root, "notes", "meeting.txt"), "not an input") // not followed: no event
 	write(t, filepath.Join(root, "content", "guide", "a.md"), "a")
 	if got := <-out; got != "content/guide/a.md" {
 		t.Errorf("first change reported %q, want content/guide/a.md (notes/ is not followed)", got)

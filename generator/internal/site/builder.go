@@ -243,14 +243,15 @@ func (b *Builder) update(ctx context.Context) (_ *Result, err error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := b.otherOutputs(changed, outs, pages, newAssets, staticChanged, p.packs, last, ch.graph || !b.built || p.inputs); err != nil {
+	published := publishedSet(pages)
+	if err := b.otherOutputs(changed, outs, pages, published, newAssets, staticChanged, p.packs, last, ch.graph || !b.built || p.inputs); err != nil {
 		return nil, err
 	}
 	b.dropUnchanged(changed)
 	if st.Checked, err = b.checkLinks(changed, pages); err != nil {
 		return nil, err
 	}
-	files, err := b.commit(changed, outs, pages, direct)
+	files, err := b.commit(changed, outs, published, direct)
 	if err != nil {
 		return nil, err
 	}
@@ -362,9 +363,8 @@ func (b *Builder) renderPages(ctx context.Context, pages []*page.Page, render ma
 // published that are gone, the assets, the static files, the packs' files (packs:
 // the packs were synced), the sitemap and robots.txt (structural: the
 // site's shape or settings changed) and the headers file.
-func (b *Builder) otherOutputs(changed map[string]*outFile, outs map[string]*pageOut, pages []*page.Page, newAssets *assets.Set, staticChanged map[string]bool, packs bool, last *snapshot, structural bool) error {
+func (b *Builder) otherOutputs(changed map[string]*outFile, outs map[string]*pageOut, pages []*page.Page, published map[string]bool, newAssets *assets.Set, staticChanged map[string]bool, packs bool, last *snapshot, structural bool) error {
 	set := func(name string, data []byte) { changed[name] = &outFile{path: name, data: data} }
-	published := publishedSet(pages)
 	for rel, out := range b.outs {
 		if !published[rel] || outs[rel] != nil {
 			for _, f := range out.paths {
@@ -431,8 +431,9 @@ func (b *Builder) dropUnchanged(changed map[string]*outFile) {
 }
 
 // commit makes the update's files (writing them to the Sink when direct)
-// and keeps what each page rendered produced and read.
-func (b *Builder) commit(changed map[string]*outFile, outs map[string]*pageOut, pages []*page.Page, direct bool) (map[string][]byte, error) {
+// and keeps what each page rendered produced and read, forgetting the
+// pages no longer published.
+func (b *Builder) commit(changed map[string]*outFile, outs map[string]*pageOut, published map[string]bool, direct bool) (map[string][]byte, error) {
 	files := maps.Clone(b.files)
 	for f, o := range changed {
 		switch {
@@ -449,7 +450,6 @@ func (b *Builder) commit(changed map[string]*outFile, outs map[string]*pageOut, 
 			files[f] = o.data
 		}
 	}
-	published := publishedSet(pages)
 	for rel := range b.outs {
 		if !published[rel] {
 			delete(b.outs, rel)
