@@ -68,11 +68,12 @@ func options() []goldmark.Option {
 }
 
 // nodeRenderers are the converter's own renderers: highlighted code, and
-// the form fields of pack documents.
+// the form fields of pack documents, and tables in scroll regions.
 func nodeRenderers(cache *Cache) []util.PrioritizedValue {
 	return []util.PrioritizedValue{
 		util.Prioritized(codeRenderer{cache: cache}, 100),
 		util.Prioritized(fieldRenderer{}, 100),
+		util.Prioritized(newTableRenderer(), 100),
 	}
 }
 
