@@ -8,6 +8,25 @@
   var form = document.querySelector('form[data-form]');
   if (!form || !window.fetch || !window.URLSearchParams || !window.FormData) return;
   var rules = JSON.parse(form.getAttribute('data-rules'));
+
+  // A link may fill in answers: /contact/#fill?interest=starter-pack&message=...
+  // (the packs finder sends what was typed this way). The #fragment stays on
+  // the device; nothing is filled that the visitor has already answered, and
+  // the visitor still reviews and sends the form.
+  if (location.hash.lastIndexOf('#fill?', 0) === 0) {
+    new URLSearchParams(location.hash.slice(6)).forEach(function (value, name) {
+      var el = form.elements[name];
+      if (!el) return;
+      if (el.length !== undefined && el.tagName !== 'SELECT') { // a radio group
+        Array.prototype.forEach.call(el, function (r) { if (r.value === value && !form.querySelector('[name="' + name + '"]:checked')) r.checked = true; });
+      } else if (el.type === 'checkbox' || el.type === 'radio') {
+        if (el.value === value) el.checked = true;
+      } else if (!el.value) {
+        el.value = value.slice(0, el.maxLength > 0 ? el.maxLength : value.length);
+      }
+    });
+    history.replaceState(null, '', location.pathname + location.search);
+  }
   var title = document.title.replace(/^Error: /, '');
   var sending = false;
 

@@ -11,32 +11,57 @@
   openTarget();
 })();
 
-// The packs index: a filter box over the ICB lists (the lists are complete
-// without it). It matches ICB name, ODS code and region, hides regions with
-// no match, and says how many ICBs are shown.
+// The packs index: the finder over the ICB lists (the lists, by region with
+// anchors, are complete without it). Each ICB carries the words it is found
+// by (data-search, "|"-separated: names, codes, places, former CCGs and
+// ICBs, short names, councils, counties, towns). A query matches an ICB when
+// every word of it begins a word of one of those, ignoring case, accents
+// and punctuation ("&" reads as "and"). Regions with no match are hidden;
+// with no match at all, the contact link fills in the form with what was
+// typed (form.js, #fill?...), in the #fragment, which is never sent to a server.
 (function () {
   'use strict';
   var box = document.querySelector('[data-filter]');
   if (!box) return;
   var input = box.querySelector('input');
   var status = box.querySelector('[role="status"]');
+  var none = box.querySelector('[data-nomatch]');
+  var ask = box.querySelector('[data-ask]');
   var regions = Array.prototype.slice.call(document.querySelectorAll('[data-region]'));
-  box.hidden = false;
-  function norm(s) { return s.toLowerCase().replace(/\s+/g, ' ').trim(); }
-  function apply() {
-    var q = norm(input.value);
-    var shown = 0;
-    regions.forEach(function (region) {
-      var name = norm(region.querySelector('h3').textContent);
-      var any = false;
-      region.querySelectorAll('li[data-search]').forEach(function (li) {
-        var hit = !q || name.indexOf(q) >= 0 || norm(li.getAttribute('data-search')).indexOf(q) >= 0;
-        li.hidden = !hit;
-        if (hit) { any = true; shown++; }
-      });
-      region.hidden = !any;
+  function words(s) {
+    return s.normalize('NFD').replace(/[\u0300-\u036f]/g, '').toLowerCase()
+      .replace(/&/g, ' and ').replace(/[^a-z0-9]+/g, ' ').trim().split(' ').filter(Boolean);
+  }
+  var entries = [];
+  regions.forEach(function (region) {
+    region.querySelectorAll('li[data-search]').forEach(function (li) {
+      entries.push({ li: li, region: region, names: li.getAttribute('data-search').split('|').map(words) });
     });
-    status.textContent = q ? (shown === 1 ? '1 ICB matches' : shown + ' ICBs match') : '';
+  });
+  function matches(entry, q) {
+    return entry.names.some(function (name) {
+      return q.every(function (w) {
+        return name.some(function (n) { return n.lastIndexOf(w, 0) === 0; });
+      });
+    });
+  }
+  box.hidden = false;
+  function apply() {
+    var q = words(input.value);
+    var shown = 0;
+    var any = new Map();
+    entries.forEach(function (e) {
+      var hit = !q.length || matches(e, q);
+      e.li.hidden = !hit;
+      if (hit) { shown++; any.set(e.region, true); }
+    });
+    regions.forEach(function (region) { region.hidden = !any.get(region); });
+    if (!q.length) status.textContent = '';
+    else if (shown === 0) status.textContent = 'No ICB matches \u201c' + input.value.trim() + '\u201d.';
+    else if (shown === 1) status.textContent = '1 ICB matches.';
+    else status.textContent = shown + ' ICBs match: if your practice could be in more than one, check which with your ICB or ask us.';
+    none.hidden = !(q.length && shown === 0);
+    ask.href = '/contact/' + (q.length && shown === 0 ? '#fill?' + new URLSearchParams({ interest: 'starter-pack', message: 'I could not find my ICB\u2019s pack. I searched for: ' + input.value.trim() }) : '');
   }
   input.addEventListener('input', apply);
   apply();

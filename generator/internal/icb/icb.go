@@ -22,6 +22,9 @@ import (
 	"github.com/bcs/publish/generator/internal/yamldoc"
 )
 
+// File is the ICB map, relative to the project root.
+const File = "packs/icbs.yaml"
+
 // ICB is one Integrated Care Board over its lifetime.
 type ICB struct {
 	Code   string // ODS code: QE1, or S0E4D for the ICBs of April 2026

@@ -7,6 +7,8 @@ package pack
 
 import (
 	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"image/png"
 	"io/fs"
@@ -17,6 +19,7 @@ import (
 
 	"github.com/bcs/publish/generator/internal/codes"
 	"github.com/bcs/publish/generator/internal/diag"
+	"github.com/bcs/publish/generator/internal/finder"
 	"github.com/bcs/publish/generator/internal/icb"
 	"github.com/bcs/publish/generator/internal/indicator"
 )
@@ -31,7 +34,7 @@ const (
 	NationalFile   = "packs/formulary/national.yaml"
 	FormularyDir   = "packs/formulary"
 	DocumentsDir   = "packs/documents"
-	ICBsFile       = "packs/icbs.yaml"
+	ICBsFile       = icb.File
 	IndicatorsFile = "packs/indicators.yaml"
 )
 
@@ -47,6 +50,9 @@ type Data struct {
 	Indicators []indicator.Indicator // the dashboard's indicators, in file order
 	References []*Reference          // the sources documents cite (references.yaml)
 	Logo       []byte                // the PNG in every document's header (pack.yaml logo)
+
+	Finder       *finder.Data // what the packs index's finder matches (packs/places.yaml), or nil
+	FinderDigest string       // a digest of that file as read ("" without it)
 
 	raw map[string][]byte // every file read, by path, for the per-ICB input hash
 }
@@ -70,10 +76,12 @@ func Load(root fs.FS, icbs *icb.Set, indicators *indicator.Set) (*Data, error) {
 			errs = append(errs, diag.Flatten(err, "")...)
 		}
 	}
-	read := func(name string) []byte {
+	readFile := func(name string, optional bool) []byte {
 		src, err := fs.ReadFile(root, name)
 		var de *diag.Error
 		switch {
+		case optional && errors.Is(err, fs.ErrNotExist):
+			return nil
 		case errors.As(err, &de):
 			errs = append(errs, de) // it says what is wrong with the file
 			return nil
@@ -81,7 +89,13 @@ func Load(root fs.FS, icbs *icb.Set, indicators *indicator.Set) (*Data, error) {
 			errs = append(errs, diag.Errorf(diag.Pos{File: name}, "cannot read: %v", unwrap(err)))
 			return nil
 		}
-		d.raw[name] = src
+		return src
+	}
+	read := func(name string) []byte { // a pack input: part of every pack's input hash
+		src := readFile(name, false)
+		if src != nil {
+			d.raw[name] = src
+		}
 		return src
 	}
 	if src := read(ManifestFile); src != nil {
@@ -124,6 +138,16 @@ func Load(root fs.FS, icbs *icb.Set, indicators *indicator.Set) (*Data, error) {
 		if indicators != nil {
 			d.Indicators = indicators.All
 		}
+	}
+	// The finder's words are on the packs index only, so they are not an
+	// input of any pack; without the file the finder knows the ICB map's
+	// names and codes alone.
+	if src := readFile(finder.File, true); src != nil {
+		f, err := finder.Parse(finder.File, src, icbs)
+		add(err)
+		d.Finder = f
+		sum := sha256.Sum256(src)
+		d.FinderDigest = hex.EncodeToString(sum[:])
 	}
 	if src := read(NationalFile); src != nil {
 		a, err := d.parseAlignment(NationalFile, src, true)

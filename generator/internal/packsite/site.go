@@ -163,6 +163,7 @@ func Sync(ctx context.Context, last *Set, in Inputs) (*Set, error) {
 	}
 	st.Files["packs/SHA256SUMS"] = []byte(sums.String())
 	st.Files[RedirectsFile] = redirects(data, in.Now)
+	fmt.Fprintf(&digest, "finder %s\n", data.FinderDigest) // the packs index's finder words
 	st.Digest, st.AreaList, st.Manifest = digest.String(), list.String(), data.FileDigest(pack.ManifestFile)
 	return st, nil
 }
@@ -453,7 +454,7 @@ type ICBLink struct {
 	Local  bool        // its own pack carries confirmed local values
 	Places []icb.Place // every place of the ICB on the day
 	Areas  []AreaLink  // the place areas with packs of their own
-	Search string      // what the finder matches: names and codes of the ICB and its places
+	Search string      // what the finder matches, separated by "|" (finder.Data.Words)
 }
 
 // AreaLink is a place area's pack in the index.
@@ -480,6 +481,7 @@ func (s *Set) Index(now time.Time) *PacksView {
 		}
 		return ok
 	}
+	words := d.Finder.Words(d.ICBs, now)
 	for _, reg := range d.ICBs.Regions(now) {
 		rv := RegionView{Name: reg.Name, ID: "region-" + strings.Trim(strings.Map(func(r rune) rune {
 			if r >= 'a' && r <= 'z' || r >= '0' && r <= '9' {
@@ -488,11 +490,7 @@ func (s *Set) Index(now time.Time) *PacksView {
 			return '-'
 		}, strings.ToLower(reg.Name)), "-")}
 		for _, c := range reg.ICBs {
-			l := ICBLink{Code: c.Code, Name: c.Name, URL: ICBURL(c.Code), Places: c.PlacesOn(now)}
-			words := []string{c.Name, c.Code}
-			for _, pl := range l.Places {
-				words = append(words, pl.Name, pl.Code)
-			}
+			l := ICBLink{Code: c.Code, Name: c.Name, URL: ICBURL(c.Code), Places: c.PlacesOn(now), Search: strings.Join(words[c.Code], "|")}
 			for _, a := range s.Areas {
 				switch {
 				case a.ICB.Code != c.Code:
@@ -502,7 +500,6 @@ func (s *Set) Index(now time.Time) *PacksView {
 					l.Local = local(a)
 				}
 			}
-			l.Search = strings.Join(words, " ")
 			rv.ICBs = append(rv.ICBs, l)
 			v.Count++
 		}

@@ -3,6 +3,7 @@ package site
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"io/fs"
 	"maps"
 	"os"
@@ -169,6 +170,7 @@ func repoFS(t testing.TB) fstest.MapFS {
 func TestPackEditsRebuildOnlyTheirPacks(t *testing.T) {
 	fsys := repoFS(t)
 	qj2 := string(fsys["packs/formulary/derbyshire.yaml"].Data)
+	places := string(fsys["packs/places.yaml"].Data)
 	qj2Pages := []string{"packs/qj2/_index.md", "packs/qj2/discharge-reconciliation-workflow.md", "packs/qj2/hrd-monitoring-sop.md",
 		"packs/qj2/repeat-prescribing-sop.md", "packs/qj2/scope-of-practice.md", "packs/qj2/smr-consultation-template.md"}
 	// The index reads every pack (which areas have local choices); the
@@ -176,7 +178,11 @@ func TestPackEditsRebuildOnlyTheirPacks(t *testing.T) {
 	// the areas, neither of which a formulary's wording changes.
 	listers := []string{"packs/_index.md"}
 	runSteps(t, fsys, Options{Now: now}, []step{
-		{name: "one area's formulary: its pack only", edit: map[string]string{"packs/formulary/derbyshire.yaml": strings.Replace(qj2, "an individual funding request", "a funding request", 1)},
+		{name: "the finder's words: the index only", edit: map[string]string{"packs/places.yaml": places + "  - {name: \"Clevedon\", la: E06000024, source: https://example.org/towns, checked: 2026-12-03}\n"},
+			rendered: listers},
+		{name: "a finder row naming no council fails and keeps the site", edit: map[string]string{"packs/places.yaml": places + "  - {name: \"Clevedon\", la: E06999999, source: https://example.org/towns, checked: 2026-12-03}\n"},
+			err: `packs/places.yaml:` + fmt.Sprint(strings.Count(places, "\n")+1) + `:28: name "Clevedon": la "E06999999" is not one of the local_authorities`},
+		{name: "one area's formulary: its pack only", edit: map[string]string{"packs/places.yaml": places, "packs/formulary/derbyshire.yaml": strings.Replace(qj2, "an individual funding request", "a funding request", 1)},
 			rendered: slices.Sorted(slices.Values(append(slices.Clone(qj2Pages), listers...)))},
 		{name: "a bad value fails and keeps the site", edit: map[string]string{"packs/formulary/derbyshire.yaml": strings.Replace(qj2, `{status: "Red", use`, `{status: "Purple", use`, 1)},
 			err: `packs/formulary/derbyshire.yaml:61:18: status "Purple" is not in this formulary's vocabulary`},
@@ -197,6 +203,13 @@ func TestPackEditsRebuildOnlyTheirPacks(t *testing.T) {
 	}
 	if res.Stats.PacksBuilt != 1 {
 		t.Errorf("an edit to Oxfordshire's file rebuilt %d packs, want 1", res.Stats.PacksBuilt)
+	}
+	fsys["packs/places.yaml"] = &fstest.MapFile{Data: append(fsys["packs/places.yaml"].Data, "  - {name: \"Clevedon\", la: E06000024, source: https://example.org/towns, checked: 2026-12-03}\n"...)}
+	if res, err = b.Update(context.Background(), []string{"packs/places.yaml"}); err != nil {
+		t.Fatal(err)
+	}
+	if res.Stats.PacksBuilt != 0 || !slices.Equal(res.Changed, []string{"packs/index.html"}) {
+		t.Errorf("a finder edit rebuilt %d packs and changed %v, want none and the index", res.Stats.PacksBuilt, res.Changed)
 	}
 	res, err = b.Update(context.Background(), []string{"packs/documents/hrd-monitoring-sop.md"})
 	if err != nil {

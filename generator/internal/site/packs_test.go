@@ -44,7 +44,7 @@ func TestPacksFollowTheMapOfTheDay(t *testing.T) {
 	if len(inForce) != 36 {
 		t.Errorf("%d ICBs in force", len(inForce))
 	}
-	listed := regexp.MustCompile(`<li data-search="[^"]*"><a href="/packs/([a-z0-9]+)/">`).FindAllStringSubmatch(index, -1)
+	listed := regexp.MustCompile(`<li id="icb-[A-Z0-9]+" data-search="[^"]*"><a href="/packs/([a-z0-9]+)/">`).FindAllStringSubmatch(index, -1)
 	if len(listed) != len(inForce) {
 		t.Errorf("/packs/ lists %d ICBs, want the %d in force", len(listed), len(inForce))
 	}
