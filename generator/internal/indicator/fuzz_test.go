@@ -5,7 +5,7 @@ import "testing"
 // FuzzParse: any indicator file gives indicators or errors, never a panic.
 func FuzzParse(f *testing.F) {
 	f.Add("indicators:\n" + one)
-	f.Add("indicators:\n  - {id: A, name: n, numerator: x, denominator: y, target: t, direction: higher, source: s, unit: per_1000, key: true}\n")
+	f.Add("indicators:\n  - {id: A, name: n, title: t, summary: s, numerator: x, denominator: y, target: t, direction: higher, source: s, unit: per_1000, key: true}\n")
 	f.Add("indicators: [")
 	f.Add("indicators:\n  - {id: A, target_percent: 1e400}\n")
 	f.Fuzz(func(t *testing.T, src string) {

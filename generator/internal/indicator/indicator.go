@@ -6,8 +6,10 @@ package indicator
 import (
 	"fmt"
 	"regexp"
+	"strings"
 
 	"github.com/bcs/publish/generator/internal/diag"
+	"github.com/bcs/publish/generator/internal/markdown"
 	"github.com/bcs/publish/generator/internal/yamldoc"
 )
 
@@ -42,7 +44,9 @@ func (u Unit) Multiplier() float64 {
 // Indicator is one measure: a rate of numerator over denominator.
 type Indicator struct {
 	ID            string    `yaml:"id"`
-	Name          string    `yaml:"name"`
+	Name          string    `yaml:"name"`    // the technical name: the workbook's
+	Title         string    `yaml:"title"`   // the plain-English name: the site's
+	Summary       string    `yaml:"summary"` // what it counts, in one plain sentence: the site's
 	Numerator     string    `yaml:"numerator"`
 	Denominator   string    `yaml:"denominator"`
 	Target        string    `yaml:"target"`         // the target or direction as published, in words
@@ -67,6 +71,20 @@ type file struct {
 
 var idPattern = regexp.MustCompile(`^[A-Za-z][A-Za-z0-9_-]*$`)
 
+// plainless are the characters a plain-English title or summary has no use
+// for: comparison signs (">=65") and the underscores of code cluster names
+// (MEDRVW_COD).
+const plainless = "<>=_"
+
+// plainExample is what a title or summary should not hold: the character
+// at i, or else the id.
+func plainExample(v string, i int, id string) string {
+	if i >= 0 {
+		return v[i : i+1]
+	}
+	return id
+}
+
 // Parse decodes and validates an indicator file. name is the file's path as
 // the user knows it, used in errors.
 func Parse(name string, src []byte) (*Set, error) {
@@ -77,6 +95,7 @@ func Parse(name string, src []byte) (*Set, error) {
 	}
 	s := &Set{byID: map[string]int{}}
 	var errs diag.List
+	titles := map[string]string{} // anchor -> id
 	for i, ind := range f.Indicators {
 		_, dup := s.byID[ind.ID]
 		at := func(field string) diag.Pos { return doc.Pos(fmt.Sprintf("$.indicators[%d].%s", i, field)) }
@@ -86,11 +105,20 @@ func Parse(name string, src []byte) (*Set, error) {
 		case dup:
 			errs = append(errs, diag.Errorf(at("id"), "duplicate indicator id %q", ind.ID))
 		}
-		for field, v := range map[string]string{"name": ind.Name, "numerator": ind.Numerator, "denominator": ind.Denominator, "target": ind.Target, "source": ind.Source} {
+		for field, v := range map[string]string{"name": ind.Name, "title": ind.Title, "summary": ind.Summary, "numerator": ind.Numerator, "denominator": ind.Denominator, "target": ind.Target, "source": ind.Source} {
 			if v == "" {
 				errs = append(errs, diag.Errorf(at(field), "indicator %q: missing %s", ind.ID, field))
 			}
 		}
+		for field, v := range map[string]string{"title": ind.Title, "summary": ind.Summary} {
+			if i := strings.IndexAny(v, plainless); i >= 0 || strings.Contains(v, ind.ID) {
+				errs = append(errs, diag.Errorf(at(field), "indicator %q: the %s is for the public site, in plain English: no ids, code names or symbols like %q (the technical definition is numerator and denominator)", ind.ID, field, plainExample(v, i, ind.ID)))
+			}
+		}
+		if other, dup := titles[ind.Anchor()]; dup && ind.Title != "" {
+			errs = append(errs, diag.Errorf(at("title"), "indicator %q: the title %q is also %q's: each indicator's title is its own heading on the site", ind.ID, ind.Title, other))
+		}
+		titles[ind.Anchor()] = ind.ID
 		switch ind.Direction {
 		case Lower, Higher, Context:
 		default:
@@ -118,6 +146,20 @@ func Parse(name string, src []byte) (*Set, error) {
 		return nil, errs
 	}
 	return s, nil
+}
+
+// Anchor is the indicator's fragment on the site's measures page, made
+// from its title (its id is not for the public).
+func (i Indicator) Anchor() string { return markdown.Slug(i.Title) }
+
+// PublishedSource is the address of the indicator's published source, or
+// "" when it has none (Verified false, or a source that is not an address:
+// a note for maintainers, never published).
+func (i Indicator) PublishedSource() string {
+	if !i.Verified || !strings.HasPrefix(i.Source, "https://") || strings.ContainsAny(i.Source, " ;") {
+		return ""
+	}
+	return i.Source
 }
 
 // Lookup returns the indicator with the given id.

@@ -6,7 +6,7 @@ import (
 	"testing"
 )
 
-const one = "  - {id: A-1, name: n, numerator: x, denominator: y, target: t, direction: lower, source: s, verified: true}\n"
+const one = "  - {id: A-1, name: n, title: t, summary: s, numerator: x, denominator: y, target: t, direction: lower, source: s, verified: true}\n"
 
 func TestParseErrors(t *testing.T) {
 	for src, want := range map[string]string{
@@ -16,6 +16,10 @@ func TestParseErrors(t *testing.T) {
 		"indicators:\n  - {id: 9x, name: n, numerator: x, denominator: y, target: t, direction: lower, source: s}\n":                     `indicator id "9x" must start with a letter`,
 		"indicators:\n  - {id: B, name: n, numerator: x, denominator: y, target: t, direction: lower, source: s, target_percent: 120}\n": `target_percent must be between 0 and 100`,
 		"indicators:\n  - {id: B, nmae: n}\n": `unknown key "nmae"; did you mean "name"?`,
+		"indicators:\n  - {id: B, name: n, summary: s, numerator: x, denominator: y, target: t, direction: lower, source: s}\n":                                `indicator "B": missing title`,
+		"indicators:\n  - {id: B, name: n, title: \"Age >=65\", summary: s, numerator: x, denominator: y, target: t, direction: lower, source: s}\n":           `f.yaml:2:29: indicator "B": the title is for the public site, in plain English: no ids, code names or symbols like ">"`,
+		"indicators:\n  - {id: B-2, name: n, title: t, summary: \"As B-2 but later\", numerator: x, denominator: y, target: t, direction: lower, source: s}\n": `the summary is for the public site, in plain English: no ids, code names or symbols like "B-2"`,
+		"indicators:\n  - {id: B, name: n, title: t, summary: \"A MEDRVW_COD code\", numerator: x, denominator: y, target: t, direction: lower, source: s}\n":  `symbols like "_"`,
 	} {
 		_, err := Parse("f.yaml", []byte(src))
 		if err == nil || !strings.Contains(err.Error(), want) {

@@ -131,9 +131,9 @@ func (d *Data) Record() []byte {
 		fmt.Fprintf(&b, "| %s | %s | %s | %s |\n", c.ID, cell(c.Term), cell(c.Use), c.Source)
 	}
 
-	b.WriteString("\n## Indicators\n\nThe prescribing safety dashboard's indicators, from " + IndicatorsFile + ". An indicator that is not confirmed is labelled so in the workbook.\n\n| Indicator | Name | Confirmed | Source |\n| --- | --- | --- | --- |\n")
+	b.WriteString("\n## Indicators\n\nThe prescribing safety dashboard's indicators, from " + IndicatorsFile + ". An indicator that is not confirmed is labelled so in the workbook. The site shows the plain-English title and summary; check that they say what the name, numerator and denominator count.\n\n| Indicator | Name | On the site | Confirmed | Source |\n| --- | --- | --- | --- | --- |\n")
 	for _, ind := range d.Indicators {
-		fmt.Fprintf(&b, "| %s | %s | %s | %s |\n", ind.ID, cell(ind.Name), map[bool]string{true: "yes", false: "no"}[ind.Verified], cell(ind.Source))
+		fmt.Fprintf(&b, "| %s | %s | %s | %s | %s |\n", ind.ID, cell(ind.Name), cell(ind.Title+": "+ind.Summary), map[bool]string{true: "yes", false: "no"}[ind.Verified], cell(ind.Source))
 	}
 	b.WriteString("\n")
 	return []byte(b.String())

@@ -19,6 +19,7 @@ import (
 	"github.com/rogpeppe/go-internal/txtar"
 
 	"github.com/bcs/publish/generator/internal/config"
+	"github.com/bcs/publish/generator/internal/indicator"
 	"github.com/bcs/publish/generator/internal/markdown"
 )
 
@@ -133,6 +134,62 @@ func realSite(t testing.TB) *Site {
 	return s
 }
 
+// No internal id on a public page: the text a visitor reads on any page
+// names no indicator by its id, and no benchmark table prints a technical
+// definition (code cluster names, comparison signs, "as ME-FBC but"): the
+// measures page holds the definitions, without the ids. (A pack document
+// may name a code cluster: the clinician records against it.)
+func TestNoInternalIDOnAPublicPage(t *testing.T) {
+	s := realSite(t)
+	src, err := os.ReadFile("../../../" + IndicatorsFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	set, err := indicator.Parse(IndicatorsFile, src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ids := make([]string, len(set.All))
+	for i, ind := range set.All {
+		ids[i] = regexp.QuoteMeta(ind.ID)
+	}
+	idWord := regexp.MustCompile(`(^|[^A-Za-z0-9_-])(` + strings.Join(ids, "|") + `)($|[^A-Za-z0-9_-])`)
+	technical := regexp.MustCompile(`_COD\b|&gt;=|&lt;=|\bas [A-Z]+-[A-Z]+ but\b`)
+	benchmarks := regexp.MustCompile(`(?s)<table class="benchmarks">.*?</table>`)
+	checked, tables := 0, 0
+	for name, b := range s.Files {
+		if !strings.HasSuffix(name, ".html") || s.isRedirect(name) {
+			continue
+		}
+		text := visibleText(b)
+		if m := idWord.FindStringSubmatch(text); m != nil {
+			t.Errorf("%s shows the indicator id %s", name, m[2])
+		}
+		for _, table := range benchmarks.FindAll(b, -1) {
+			if m := technical.FindString(visibleText(table)); m != "" {
+				t.Errorf("%s: a benchmark table shows a technical definition: %q", name, m)
+			}
+			tables++
+		}
+		checked++
+	}
+	if checked < 300 || tables < 4 {
+		t.Errorf("only %d pages and %d benchmark tables checked", checked, tables)
+	}
+	contains(t, s, "measures/index.html", "<h2 id=\"methotrexate-without-a-recent-liver-function-test-heading\">", "with no LFT in last 3 months",
+		"No published source: check the measure and its target with your ICB")
+	if bytes.Contains(s.Files["measures/index.html"], []byte(">memory<")) {
+		t.Error("the measures page publishes a maintainer's source note")
+	}
+}
+
+// visibleText is what a page shows: its markup without scripts, tags and
+// attributes (character references left as they are).
+func visibleText(b []byte) string {
+	s := regexp.MustCompile(`(?s)<script.*?</script>|<[^>]*>`).ReplaceAllString(string(b), " ")
+	return s
+}
+
 // TestRealContent checks the published site: every section of the client's
 // page, the benchmarks drawn from the indicator data, and the accessibility
 // and security properties every page must have.
@@ -143,7 +200,8 @@ func TestRealContent(t *testing.T) {
 		"<h1 id=\"page-title\">Medicines optimisation for GP practices</h1>",
 		"What a GP practice owns directly", "4–6 GP hours per week per 10,000 patients",
 		"The practice MO weekly rhythm", "<dt>Tue–Wed</dt>", "clinical pharmacist SMR clinic — 8–10 patients/day, 30-min slots",
-		"Practice-level MO benchmarks", "Repeat prescription turnaround", "Safety alerts closed by deadline",
+		"Practice-level MO benchmarks", "Repeat prescriptions turned round on time", "Safety alerts closed by their deadline",
+		`<a href="/measures/#repeat-prescriptions-turned-round-on-time">`,
 		"What BCS provides to client practices", `<a href="/packs/">SMR consultation template (SNOMED CT coded)</a>`,
 		"Practice MO — FAQs", "<details class=\"faq\" id=\"who-codes-the-work-for-qof-and-the-des\">",
 		"Talk to our Service Development team", "30-minute discovery call.", `<a class="button" href="/contact/">`,

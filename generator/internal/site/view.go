@@ -9,6 +9,7 @@ import (
 	"github.com/bcs/publish/generator/internal/config"
 	"github.com/bcs/publish/generator/internal/diag"
 	"github.com/bcs/publish/generator/internal/form"
+	"github.com/bcs/publish/generator/internal/indicator"
 	"github.com/bcs/publish/generator/internal/markdown"
 	"github.com/bcs/publish/generator/internal/pack"
 	"github.com/bcs/publish/generator/internal/packsite"
@@ -222,6 +223,9 @@ func (r *renderer) Graph() *page.Graph { return r.graph }
 
 // PacksIndex is the packs index of the build (view.Site).
 func (r *renderer) PacksIndex() *packsite.PacksView { return r.packs.Index(r.now) }
+
+// Indicators is every indicator (view.Site).
+func (r *renderer) Indicators() []indicator.Indicator { return r.indicators.All }
 
 // FAQHub is every FAQ of the site (view.Site).
 func (r *renderer) FAQHub() []view.FAQGroup { return r.faqs.get(r, r.graph) }

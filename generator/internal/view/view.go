@@ -61,6 +61,7 @@ type Site interface {
 	PacksIndex() *packsite.PacksView
 	PackThanks(p *page.Page) []PackLink
 	FAQHub() []FAQGroup
+	Indicators() []indicator.Indicator
 }
 
 // New returns v as the view of p in site: the build gives the fields it has
@@ -101,6 +102,11 @@ func (v *View) FAQHub() []FAQGroup {
 	v.Record(ReadHub, "")
 	return v.site.FAQHub()
 }
+
+// Indicators returns every indicator, in the file's order, with its
+// technical definition, for the measures page ({{range .Indicators}}).
+// Every page reads the indicators already (ReadInputs).
+func (v *View) Indicators() []indicator.Indicator { return v.site.Indicators() }
 
 // MaxSiblings is how many of its pillar's other pages a cluster page links
 // at most: those nearest it. The pillar lists them all.
