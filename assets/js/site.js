@@ -61,7 +61,7 @@
     else if (shown === 1) status.textContent = '1 ICB matches.';
     else status.textContent = shown + ' ICBs match: if your practice could be in more than one, check which with your ICB or ask us.';
     none.hidden = !(q.length && shown === 0);
-    ask.href = '/contact/' + (q.length && shown === 0 ? '#fill?' + new URLSearchParams({ interest: 'starter-pack', message: 'I could not find my ICB\u2019s pack. I searched for: ' + input.value.trim() }) : '');
+    ask.href = '/contact/' + (q.length && shown === 0 ? '#fill?' + new URLSearchParams({ interest: 'starter-pack', message: 'I could not find my ICB\'s pack. I searched for: ' + input.value.trim() }) : '');
   }
   input.addEventListener('input', apply);
   apply();

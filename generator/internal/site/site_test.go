@@ -183,6 +183,37 @@ func TestNoInternalIDOnAPublicPage(t *testing.T) {
 	}
 }
 
+// The copy a reader sees: the client's sentence as written (its link is
+// inside it), one apostrophe style on every page (the straight one the
+// typed content uses), and no sentence that starts in lower case after a
+// full stop (the home page had "formulary. so the work starts").
+func TestCopy(t *testing.T) {
+	s := realSite(t)
+	space := regexp.MustCompile(`\s+`)
+	practice := space.ReplaceAllString(visibleText(s.Files["medicines-optimisation/practice-level/index.html"]), " ")
+	if !strings.Contains(practice, "Practices can request the pack standalone via the contact form .") && !strings.Contains(practice, "Practices can request the pack standalone via the contact form.") {
+		t.Error("the practice-level page lacks the client's sentence \"Practices can request the pack standalone via the contact form.\"")
+	}
+	broken := regexp.MustCompile(`\b([a-z]+)\. [a-z]{2,} `)
+	abbreviations := []string{"excl", "incl", "e.g", "i.e", "etc", "approx"}
+	for name, b := range s.Files {
+		if !strings.HasSuffix(name, ".html") || s.isRedirect(name) {
+			continue
+		}
+		text := visibleText(b)
+		if strings.Contains(text, "\u2019") {
+			t.Errorf("%s uses a curly apostrophe: the site's style is the straight one", name)
+		}
+		if !strings.HasPrefix(name, "packs/") {
+			for _, m := range broken.FindAllStringSubmatch(space.ReplaceAllString(text, " "), -1) {
+				if !slices.Contains(abbreviations, m[1]) {
+					t.Errorf("%s: a sentence starts in lower case: %q", name, m[0])
+				}
+			}
+		}
+	}
+}
+
 // visibleText is what a page shows: its markup without scripts, tags and
 // attributes (character references left as they are).
 func visibleText(b []byte) string {
