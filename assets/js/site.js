@@ -66,3 +66,39 @@
   input.addEventListener('input', apply);
   apply();
 })();
+
+// The starter pack's documents, linked from content pages (data-pack-doc),
+// open in the pack of the ICB the visitor chose: the pack page they last
+// looked at, remembered in this browser's localStorage and never sent
+// anywhere. Without a choice (or storage) the links go to the finder. A
+// remembered pack that is no longer published (data-pack-areas lists those
+// that are) is forgotten.
+(function () {
+  'use strict';
+  var key = 'bcs-pack';
+  var store;
+  try { store = window.localStorage; store.getItem(key); } catch (e) { return; }
+  var here = document.querySelector('[data-pack-here]');
+  if (here) {
+    try { store.setItem(key, JSON.stringify({ url: here.getAttribute('data-url'), name: here.getAttribute('data-name') })); } catch (e) { /* full or refused: links keep going to the finder */ }
+  }
+  var lists = document.querySelectorAll('[data-pack-links]');
+  if (!lists.length) return;
+  var chosen;
+  try { chosen = JSON.parse(store.getItem(key) || 'null'); } catch (e) { chosen = null; }
+  Array.prototype.forEach.call(lists, function (list) {
+    var areas = list.getAttribute('data-pack-areas').split(' ');
+    if (!chosen || typeof chosen.url !== 'string' || areas.indexOf(chosen.url) < 0) {
+      if (chosen) store.removeItem(key);
+      return;
+    }
+    list.querySelectorAll('a[data-pack-doc]').forEach(function (a) {
+      a.href = chosen.url + a.getAttribute('data-pack-doc');
+    });
+    var block = list.parentNode;
+    var note = block.querySelector('[data-pack-chosen]');
+    note.querySelector('[data-pack-name]').textContent = chosen.name;
+    note.hidden = false;
+    block.querySelector('[data-pack-none]').hidden = true;
+  });
+})();

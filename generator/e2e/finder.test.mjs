@@ -75,3 +75,43 @@ test('without JavaScript, every ICB and place is listed by region with anchors',
   assert.ok(regions.length >= 7, `${regions.length} region links`);
   for (const href of regions) assert.equal(await page.locator(href).count(), 1, href);
 });
+
+test('the pack links of content pages open the chosen ICB\'s documents, remembered on the device only', async (t) => {
+  if (!browser) return skipOrFail(t, `Chromium (${chromium})`);
+  const context = await browser.newContext();
+  t.after(() => context.close());
+  const page = await context.newPage();
+  const practice = site.base + '/medicines-optimisation/practice-level/';
+  const hrefs = () => page.locator('a[data-pack-doc]').evaluateAll((as) => as.map((a) => a.getAttribute('href')));
+  // No choice yet: every pack link goes to the finder.
+  await page.goto(practice);
+  assert.ok((await hrefs()).length >= 7, 'the practice page lists the pack');
+  assert.deepEqual([...new Set(await hrefs())], ['/packs/#find-heading']);
+  assert.ok(await page.locator('[data-pack-none]').isVisible());
+  // Looking at BNSSG's pack chooses it; the requests on the way carry nothing of it.
+  const requests = [];
+  page.on('request', (r) => requests.push(r.url()));
+  await page.goto(site.base + '/packs/quy/');
+  await page.goto(practice);
+  const links = await hrefs();
+  assert.ok(links.includes('/packs/quy/hrd-monitoring-sop/'), links.join(' '));
+  assert.ok(links.includes('/packs/quy/#workbook-prescribing-safety-dashboard'), links.join(' '));
+  assert.match(await page.locator('[data-pack-chosen]').textContent(), /NHS Bristol, North Somerset and South Gloucestershire Integrated Care Board/);
+  assert.ok(requests.every((u) => !/[?&#].*(quy|bcs-pack)/i.test(u)), `a request carries the choice: ${requests.join(' ')}`);
+  // Every link lands: a document page, or the workbook's line on the pack page.
+  for (const href of links) {
+    const res = await page.goto(site.base + href);
+    if (res) assert.equal(res.status(), 200, href); // null: a #fragment of the page already open
+    const id = new URL(site.base + href).hash.slice(1);
+    if (id) assert.equal(await page.locator(`[id="${id}"]`).count(), 1, href);
+    else assert.equal(await page.locator('.pack-document').count(), 1, href);
+  }
+  // A cluster page that names a document links the same way.
+  await page.goto(site.base + '/medicines-optimisation/discharge-reconciliation/');
+  assert.ok((await hrefs()).includes('/packs/quy/discharge-reconciliation-workflow/'));
+  // A remembered pack that is no longer published is forgotten.
+  await page.evaluate(() => localStorage.setItem('bcs-pack', JSON.stringify({ url: '/packs/qu9/', name: 'Old' })));
+  await page.goto(practice);
+  assert.deepEqual([...new Set(await hrefs())], ['/packs/#find-heading']);
+  assert.equal(await page.evaluate(() => localStorage.getItem('bcs-pack')), null);
+});

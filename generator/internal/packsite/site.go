@@ -30,6 +30,9 @@ import (
 // file are output files like any other, so one link check, one sitemap and
 // one accessibility gate cover them.
 
+// FinderURL is the finder on the packs index.
+const FinderURL = PacksURL + "#find-heading"
+
 // PacksURL is the site path of the packs index.
 const PacksURL = "/packs/"
 
@@ -378,6 +381,7 @@ type DocLink struct {
 
 // WorkbookLink is one workbook of a pack.
 type WorkbookLink struct {
+	ID      string // the workbook's id in pack.yaml: its line's anchor, #workbook-<id>
 	Title   string
 	Summary string
 	File    FileLink
@@ -407,7 +411,7 @@ func View(p *Pack, current string, on time.Time) *PackView {
 		v.Local = append(v.Local, SourcedRow{What: s.What, Value: s.Value, Source: s.Source, PageDate: s.PageDateText(), Checked: s.CheckedText(), Old: s.OlderThan(pack.OldYears, on)})
 	}
 	for _, w := range p.Books {
-		v.Workbooks = append(v.Workbooks, WorkbookLink{Title: w.Title, Summary: w.Summary, File: FileLink{Name: w.FileName, URL: dir + w.FileName, Size: size(len(w.Xlsx))}})
+		v.Workbooks = append(v.Workbooks, WorkbookLink{ID: w.ID, Title: w.Title, Summary: w.Summary, File: FileLink{Name: w.FileName, URL: dir + w.FileName, Size: size(len(w.Xlsx))}})
 	}
 	for _, e := range p.Contents {
 		if strings.HasPrefix(e.Name, PowerBIDir) {
@@ -547,25 +551,70 @@ func size(n int) string {
 	return fmt.Sprintf("%.1f MB", float64(n)/(1024*1024))
 }
 
-// DocItems is the resources list made from the pack's documents (nil
-// without packs).
-func (s *Set) DocItems() []template.HTML {
+// DocItems is the resources list made from the pack's documents and
+// workbooks: all of them (ids nil) or those with ids, in that order (nil
+// without packs). Each links to the finder on /packs/, and carries in
+// data-pack-doc where it is inside a pack (a document's page, a workbook's
+// line on the pack page), so that site.js can send it to the pack of the
+// ICB the visitor chose. unknown is the index in ids of an id the pack
+// lacks, or -1.
+func (s *Set) DocItems(ids []string) (items []template.HTML, unknown int) {
+	if s == nil || s.Data == nil {
+		return nil, -1
+	}
+	type entry struct{ id, listed, at string }
+	var all []entry
+	m := s.Data.Manifest
+	for _, d := range m.Documents {
+		all = append(all, entry{d.ID, d.ListedAs, d.ID + "/"})
+	}
+	for _, w := range m.Workbooks {
+		all = append(all, entry{w.ID, w.ListedAs, "#workbook-" + w.ID})
+	}
+	pick := all
+	if ids != nil {
+		pick = nil
+		for i, id := range ids {
+			k := slices.IndexFunc(all, func(e entry) bool { return e.id == id })
+			if k < 0 {
+				return nil, i
+			}
+			pick = append(pick, all[k])
+		}
+	}
+	for _, e := range pick {
+		items = append(items, template.HTML(`<a href="`+FinderURL+`" data-pack-doc="`+template.HTMLEscapeString(e.at)+`">`+template.HTMLEscapeString(e.listed)+`</a>`)) // #nosec: escaped text, fixed URL
+	}
+	return items, -1
+}
+
+// DocIDs lists the ids of the pack's documents and workbooks.
+func (s *Set) DocIDs() []string {
 	if s == nil || s.Data == nil {
 		return nil
 	}
-	var items []template.HTML
-	m := s.Data.Manifest
-	var listed []string
-	for _, d := range m.Documents {
-		listed = append(listed, d.ListedAs)
+	var ids []string
+	for _, d := range s.Data.Manifest.Documents {
+		ids = append(ids, d.ID)
 	}
-	for _, w := range m.Workbooks {
-		listed = append(listed, w.ListedAs)
+	for _, w := range s.Data.Manifest.Workbooks {
+		ids = append(ids, w.ID)
 	}
-	for _, l := range listed {
-		items = append(items, template.HTML(`<a href="`+PacksURL+`">`+template.HTMLEscapeString(l)+`</a>`)) // #nosec: escaped text, fixed URL
+	return ids
+}
+
+// AreaURLs lists the pack page of every area of the Set, space-separated:
+// the packs a visitor's remembered choice may still name.
+func (s *Set) AreaURLs() string {
+	if s == nil {
+		return ""
 	}
-	return items
+	var urls []string
+	for _, a := range s.Areas {
+		urls = append(urls, AreaURL(a))
+	}
+	slices.Sort(urls)
+	return strings.Join(urls, " ")
 }
 
 // Link is a titled URL.

@@ -21,6 +21,7 @@ type Section struct {
 	Benchmarks []string `yaml:"benchmarks"`     // indicator ids from packs/indicators.yaml
 	Items      []string `yaml:"items"`          // a list of resources, each one line of Markdown
 	PackDocs   bool     `yaml:"pack_documents"` // a list of resources: the starter pack's documents (packs/pack.yaml)
+	FromPack   []string `yaml:"from_pack"`      // a list of resources: these of the starter pack's documents and workbooks, by id
 	FAQs       []FAQ    `yaml:"faqs"`           // questions and Markdown answers
 	Action     *Action  `yaml:"action"`         // a call to action
 }
@@ -65,7 +66,7 @@ func (s Section) Kind() SectionKind {
 		return Rhythm
 	case s.Benchmarks != nil:
 		return Benchmarks
-	case s.Items != nil || s.PackDocs:
+	case s.Items != nil || s.PackDocs || s.FromPack != nil:
 		return Resources
 	case s.FAQs != nil:
 		return FAQs
@@ -81,13 +82,13 @@ func validateSections(p *Page) diag.List {
 		at := func(field string) diag.Pos { return p.Doc.Pos(fmt.Sprintf("$.sections[%d]%s", i, field)) }
 		add := func(field, format string, args ...any) { errs = append(errs, diag.Errorf(at(field), format, args...)) }
 		parts := 0
-		for _, set := range []bool{s.Rhythm != nil, s.Benchmarks != nil, s.Items != nil || s.PackDocs, s.FAQs != nil, s.Action != nil} {
+		for _, set := range []bool{s.Rhythm != nil, s.Benchmarks != nil, s.Items != nil || s.PackDocs || s.FromPack != nil, s.FAQs != nil, s.Action != nil} {
 			if set {
 				parts++
 			}
 		}
 		if parts > 1 {
-			add("", "a section holds at most one of rhythm, benchmarks, items (or pack_documents), faqs and action; split it into several sections")
+			add("", "a section holds at most one of rhythm, benchmarks, items (or pack_documents, or from_pack), faqs and action; split it into several sections")
 		}
 		if strings.TrimSpace(s.Heading) == "" {
 			add(".heading", "section %d: missing heading", i+1)
@@ -95,8 +96,11 @@ func validateSections(p *Page) diag.List {
 		if s.ID != "" && !slugPattern.MatchString(s.ID) {
 			add(".id", "section id %q must be lower-case letters and digits joined by hyphens", s.ID)
 		}
-		if s.Items != nil && s.PackDocs {
-			add(".items", "a section lists either its own items or pack_documents, not both")
+		if n := btoi(s.Items != nil) + btoi(s.PackDocs) + btoi(s.FromPack != nil); n > 1 {
+			add("", "a section lists one of its own items, pack_documents (all of the pack) or from_pack (some of it), not several")
+		}
+		if s.FromPack != nil && len(s.FromPack) == 0 {
+			add(".from_pack", "from_pack is empty: list the ids of the pack documents (packs/pack.yaml) the section names")
 		}
 		if s.Kind() == Prose && strings.TrimSpace(s.Body) == "" {
 			add("", "section %q has nothing in it: add a body or one of rhythm, benchmarks, items, faqs, action", s.Heading)
@@ -147,4 +151,11 @@ func safeURL(u string) bool {
 		}
 	}
 	return false
+}
+
+func btoi(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }

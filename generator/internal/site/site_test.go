@@ -233,7 +233,7 @@ func TestRealContent(t *testing.T) {
 		"The practice MO weekly rhythm", "<dt>Tue–Wed</dt>", "clinical pharmacist SMR clinic — 8–10 patients/day, 30-min slots",
 		"Practice-level MO benchmarks", "Repeat prescriptions turned round on time", "Safety alerts closed by their deadline",
 		`<a href="/measures/#repeat-prescriptions-turned-round-on-time">`,
-		"What BCS provides to client practices", `<a href="/packs/">SMR consultation template (SNOMED CT coded)</a>`,
+		"What BCS provides to client practices", `<a href="/packs/#find-heading" data-pack-doc="smr-consultation-template/">SMR consultation template (SNOMED CT coded)</a>`,
 		"Practice MO — FAQs", "<details class=\"faq\" id=\"who-codes-the-work-for-qof-and-the-des\">",
 		"Talk to our Service Development team", "30-minute discovery call.", `<a class="button" href="/contact/">`,
 		`<a class="back" href="/medicines-optimisation/">Back to Medicines optimisation</a>`,
@@ -430,4 +430,27 @@ func reload(t *testing.T, c *markdown.Cache) *markdown.Cache {
 		t.Fatal(err)
 	}
 	return c
+}
+
+// from_pack names the pack's own documents by id: the page lists their
+// lines from pack.yaml, each carrying where it is inside a pack; an id the
+// pack lacks is an error at its line that suggests the nearest; no pack
+// data is an error too.
+func TestFromPack(t *testing.T) {
+	s := realSite(t)
+	contains(t, s, "medicines-optimisation/discharge-reconciliation/index.html",
+		`<a href="/packs/#find-heading" data-pack-doc="discharge-reconciliation-workflow/">Discharge reconciliation workflow for EMIS Web and SystmOne</a>`,
+		`data-pack-links data-pack-areas="/packs/d7t5g/ `)
+	fsys := repoFS(t)
+	fsys["content/medicines-optimisation/pcn-smr.md"] = &fstest.MapFile{Data: bytes.Replace(fsys["content/medicines-optimisation/pcn-smr.md"].Data, []byte("from_pack: [smr-consultation-template,"), []byte("from_pack: [smr-consultaton-template,"), 1)}
+	_, err := Build(context.Background(), fsys, Options{Now: now})
+	if err == nil || !regexp.MustCompile(`content/medicines-optimisation/pcn-smr\.md:\d+:\d+: "smr-consultaton-template" is not a document or workbook of the starter pack \(ids in packs/pack\.yaml\); did you mean "smr-consultation-template"\?`).MatchString(err.Error()) {
+		t.Errorf("err = %v", err)
+	}
+	_, err = Build(context.Background(), project(t, map[string]string{
+		"content/about.md": "---\ntitle: A\ndescription: d\nsections:\n  - heading: B\n    from_pack: [scope-of-practice]\n---\n",
+	}), Options{Now: now})
+	if err == nil || !strings.Contains(err.Error(), `content/about.md:6:16: from_pack names starter pack documents, but there is no packs/pack.yaml`) {
+		t.Errorf("err = %v", err)
+	}
 }

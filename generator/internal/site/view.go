@@ -83,8 +83,9 @@ func (r *renderer) view(p *page.Page) (*view.View, error) {
 		sv, err := r.section(p, i, s, ids)
 		collect(err)
 		v.Sections = append(v.Sections, sv)
-		if s.PackDocs {
+		if s.PackDocs || s.FromPack != nil {
 			v.Record(view.ReadManifest, "")
+			v.Record(view.ReadAreas, "") // PackAreas
 		}
 	}
 	switch d := p.Data.(type) {
@@ -176,10 +177,28 @@ func (r *renderer) section(p *page.Page, i int, s page.Section, ids *markdown.ID
 	for j, item := range s.Items {
 		sv.Items = append(sv.Items, md(fmt.Sprintf(".items[%d]", j), item, true))
 	}
-	if s.PackDocs {
-		if sv.Items = r.packs.DocItems(); sv.Items == nil {
+	switch {
+	case s.PackDocs:
+		if sv.Items, _ = r.packs.DocItems(nil); sv.Items == nil {
 			errs = append(errs, diag.Errorf(p.Doc.Pos(at(".pack_documents")), "pack_documents lists the starter pack's documents, but there is no %s", pack.ManifestFile))
 		}
+		sv.PackLinks = true
+	case s.FromPack != nil:
+		items, unknown := r.packs.DocItems(s.FromPack)
+		switch {
+		case items == nil && unknown < 0:
+			errs = append(errs, diag.Errorf(p.Doc.Pos(at(".from_pack")), "from_pack names starter pack documents, but there is no %s", pack.ManifestFile))
+		case unknown >= 0:
+			msg := fmt.Sprintf("%q is not a document or workbook of the starter pack (ids in %s)", s.FromPack[unknown], pack.ManifestFile)
+			if sug := diag.Suggest(s.FromPack[unknown], r.packs.DocIDs()); sug != "" {
+				msg += fmt.Sprintf("; did you mean %q?", sug)
+			}
+			errs = append(errs, &diag.Error{Pos: p.Doc.Pos(at(fmt.Sprintf(".from_pack[%d]", unknown))), Msg: msg})
+		}
+		sv.Items, sv.PackLinks = items, true
+	}
+	if sv.PackLinks {
+		sv.PackAreas = r.packs.AreaURLs()
 	}
 	for j, f := range s.FAQs {
 		sv.FAQs = append(sv.FAQs, view.FAQView{ID: f.ID, Question: f.Question, Answer: md(fmt.Sprintf(".faqs[%d].answer", j), f.Answer, false)})

@@ -180,6 +180,8 @@ type SectionView struct {
 	Benchmarks []indicator.Indicator
 	PINCER     bool // a benchmark is a PINCER indicator: the table says whose definitions it follows
 	Items      []template.HTML
+	PackLinks  bool   // Items are the starter pack's (data-pack-doc): site.js sends them to the chosen ICB's pack
+	PackAreas  string // with PackLinks: every pack page, space-separated (a remembered choice must be one)
 	FAQs       []FAQView
 	Action     *page.Action
 }
