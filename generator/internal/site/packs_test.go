@@ -209,3 +209,29 @@ func TestAbolishedPageFollowsItsSuccessor(t *testing.T) {
 		{name: "the successor renamed", edit: map[string]string{ICBsFile: strings.ReplaceAll(icbs, name, "NHS Central and East Integrated Care Board")}},
 	})
 }
+
+// An ICB's page is written for a practice manager: what the pack is for and
+// how to use it first, the checksums, the manifest and the Power BI file
+// list only inside a closed "Technical details" disclosure.
+func TestPackPageForAPracticeManager(t *testing.T) {
+	s := realSite(t)
+	for _, name := range []string{"packs/quy/index.html", "packs/s0e4d/oxfordshire/index.html"} {
+		b := string(s.Files[name])
+		details := strings.Index(b, `<details class="unverified">`)
+		if details < 0 || !strings.Contains(b, "<summary>Files in the ZIP, checksums and Power BI</summary>") {
+			t.Fatalf("%s has no Technical details disclosure", name)
+		}
+		if strings.Contains(b, "<details class=\"unverified\" open") {
+			t.Errorf("%s opens its Technical details", name)
+		}
+		for _, technical := range []string{"SHA-256", "manifest.json", "powerbi", ".pbip", "SemanticModel", `class="checksum"`} {
+			if i := strings.Index(b, technical); i >= 0 && i < details {
+				t.Errorf("%s shows %q before its Technical details", name, technical)
+			}
+		}
+		use := strings.Index(b, `<h3 id="use-heading">How to use it</h3>`)
+		if use < 0 || use > details || !strings.Contains(b, `<a href="#check-heading">Check with your ICB before use</a>`) {
+			t.Errorf("%s: the steps to use the pack are missing or come after the technical details", name)
+		}
+	}
+}
