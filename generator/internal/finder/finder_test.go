@@ -74,7 +74,7 @@ func matches(names []string, query string) bool {
 	})
 }
 
-// The table the Chromium test (e2e/finder.test.mjs) types into the page:
+// The table the Chromium test (e2e/practice.test.mjs) types into the page:
 // each kind of name a practice manager may know finds their ICB.
 func TestEachKindOfNameFindsItsICB(t *testing.T) {
 	d, icbs := realData(t)

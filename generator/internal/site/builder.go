@@ -244,6 +244,9 @@ func (b *Builder) update(ctx context.Context) (_ *Result, err error) {
 		return nil, err
 	}
 	published := publishedSet(pages)
+	if !b.built || ch.values[view.ReadSearch] || p.inputs {
+		changed[SearchFile] = &outFile{path: SearchFile, data: searchJSON(b.r.Search(), b.packs.AreaURLs())}
+	}
 	if err := b.otherOutputs(changed, outs, pages, published, newAssets, staticChanged, p.packs, last, ch.graph || !b.built || p.inputs); err != nil {
 		return nil, err
 	}
@@ -304,7 +307,7 @@ func (b *Builder) loadLook(p plan, ch *changes, last *snapshot, graph *page.Grap
 		p.templates = true // their asset function reads the renderer they were loaded with
 	}
 	oldCSP := r.csp
-	r.graph, r.forms, r.csp, r.faqs, r.packs = graph, forms, contentSecurityPolicy(formOrigins(forms)), &faqHub{}, b.packs
+	r.graph, r.forms, r.csp, r.faqs, r.search, r.packs = graph, forms, contentSecurityPolicy(formOrigins(forms)), &faqHub{}, &searchIndex{}, b.packs
 	ch.set(view.ReadCSP, oldCSP != r.csp)
 	b.forms = formsRead(forms)
 	ch.set(view.ReadForms, b.forms != last.forms)
@@ -537,8 +540,10 @@ func (b *Builder) changes(last *snapshot, graph *page.Graph, changedPages, befor
 			c.nav[rel], c.graph = true, true
 		}
 		c.set(view.ReadHub, faqFacts(o) != faqFacts(n))
+		c.set(view.ReadSearch, searchFacts(o) != searchFacts(n))
 	}
 	c.set(view.ReadHub, c.graph) // the hub follows the site's order and shows titles
+	c.set(view.ReadSearch, c.graph || b.packs.Manifest != last.packs.Manifest || b.packs.AreaList != last.packs.AreaList)
 	c.set(view.ReadPacks, b.packs.Digest != last.packs.Digest)
 	c.set(view.ReadAreas, b.packs.AreaList != last.packs.AreaList)
 	c.set(view.ReadManifest, b.packs.Manifest != last.packs.Manifest)

@@ -35,6 +35,7 @@ var StaticTypes = map[string]string{
 // Reserved are the output files and folders the build writes itself.
 var reservedFiles = map[string]string{
 	"sitemap.xml": "the sitemap, made from the pages",
+	SearchFile:    "the site search's index, made from the pages",
 	"robots.txt":  "robots.txt, made from the site settings",
 	"_headers":    "the host's header rules (the Content-Security-Policy), made from the pages",
 	RedirectsFile: "the host redirect file (the redirects of abolished ICBs' packs)",

@@ -27,6 +27,7 @@ type renderer struct {
 	forms      map[*page.Page]*form.Form // the pages with a form, and their forms
 	csp        string                    // the Content-Security-Policy every page satisfies
 	faqs       *faqHub
+	search     *searchIndex
 	packs      *packsite.Set
 	now        time.Time // the day of the build: which ICBs are in force
 }

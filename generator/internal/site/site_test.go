@@ -21,6 +21,7 @@ import (
 	"github.com/bcs/publish/generator/internal/config"
 	"github.com/bcs/publish/generator/internal/indicator"
 	"github.com/bcs/publish/generator/internal/markdown"
+	"github.com/bcs/publish/generator/internal/view"
 )
 
 var now = time.Date(2026, 11, 26, 12, 0, 0, 0, time.UTC)
@@ -453,4 +454,48 @@ func TestFromPack(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), `content/about.md:6:16: from_pack names starter pack documents, but there is no packs/pack.yaml`) {
 		t.Errorf("err = %v", err)
 	}
+}
+
+// The search index: every page but the generated and noindex ones, their
+// sections (not the calls to action) and questions, linked to their
+// anchors, and the pack's documents; small enough to load on a phone.
+func TestSearchIndex(t *testing.T) {
+	s := realSite(t)
+	var idx struct {
+		Entries []view.SearchEntry
+		Areas   string
+	}
+	if err := json.Unmarshal(s.Files[SearchFile], &idx); err != nil {
+		t.Fatal(err)
+	}
+	kinds := map[string]int{}
+	for _, e := range idx.Entries {
+		kinds[e.Kind]++
+		switch {
+		case strings.HasPrefix(e.URL, "/packs/") && e.URL != "/packs/" && e.Kind != "pack" && !strings.HasPrefix(e.URL, "/packs/#"):
+			t.Errorf("a generated pack page is in the index: %+v", e)
+		case e.URL == "/contact/thanks/" || e.URL == "/404.html":
+			t.Errorf("a noindex page is in the index: %+v", e)
+		case e.Title == "Talk to our Service Development team":
+			t.Errorf("a call to action is in the index: %+v", e)
+		}
+		if e.Kind == "section" || e.Kind == "question" {
+			page, id, _ := strings.Cut(e.URL, "#")
+			html := s.Files[strings.TrimPrefix(page, "/")+"index.html"]
+			if !bytes.Contains(html, []byte(` id="`+id+`"`)) {
+				t.Errorf("%s: no element with id %q", page, id)
+			}
+		}
+	}
+	if kinds["page"] < 10 || kinds["section"] < 20 || kinds["question"] < 12 || kinds["pack"] != 7 {
+		t.Errorf("entries by kind: %v", kinds)
+	}
+	if n := len(s.Files[SearchFile]); n > 64<<10 {
+		t.Errorf("the index is %d bytes", n)
+	}
+	if !strings.Contains(idx.Areas, "/packs/quy/") {
+		t.Errorf("areas = %q", idx.Areas)
+	}
+	contains(t, s, "search/index.html", `<a href="/medicines-optimisation/practice-level/#who-codes-the-work-for-qof-and-the-des">Who codes the work for QOF and the DES?</a>`,
+		`<a href="/packs/#find-heading" data-pack-doc="hrd-monitoring-sop/">High-risk drug monitoring SOP</a>`)
 }

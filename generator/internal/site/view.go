@@ -22,17 +22,8 @@ var reservedIDs = []string{"main-content", "site-header", "site-nav", "breadcrum
 
 // view builds the template data for p.
 func (r *renderer) view(p *page.Page) (*view.View, error) {
-	reserved := slices.Clone(reservedIDs)
-	for _, s := range p.Front.Sections {
-		for _, f := range s.FAQs {
-			reserved = append(reserved, f.ID)
-		}
-	}
 	f := r.forms[p]
-	if f != nil {
-		reserved = append(reserved, f.IDs()...)
-	}
-	ids := markdown.NewIDs(reserved...)
+	ids, sectionIDs := pageIDs(p, f)
 	body, err := p.HTML, error(nil)
 	if !p.Generated {
 		body, err = r.md.Convert(markdown.Source{File: p.File, Line: p.BodyLine, Col: 1, Text: p.Body, IDs: ids})
@@ -80,7 +71,7 @@ func (r *renderer) view(p *page.Page) (*view.View, error) {
 		}
 	}
 	for i, s := range p.Front.Sections {
-		sv, err := r.section(p, i, s, ids)
+		sv, err := r.section(p, i, s, sectionIDs[i], ids)
 		collect(err)
 		v.Sections = append(v.Sections, sv)
 		if s.PackDocs || s.FromPack != nil {
@@ -140,7 +131,34 @@ func (r *renderer) view(p *page.Page) (*view.View, error) {
 }
 
 // section renders the i-th section of p.
-func (r *renderer) section(p *page.Page, i int, s page.Section, ids *markdown.IDs) (view.SectionView, error) {
+// pageIDs are the element ids of p's page: the ids its templates, its
+// questions and its form use, then each section's anchor (its id, or its
+// heading's slug, made unique), in order. The section anchors come before
+// the body's headings take theirs, so they follow from the front matter
+// alone (the search index links them without rendering the page); ids
+// then gives the body's and the sections' Markdown headings the rest.
+func pageIDs(p *page.Page, f *form.Form) (ids *markdown.IDs, sectionIDs []string) {
+	reserved := slices.Clone(reservedIDs)
+	for _, s := range p.Front.Sections {
+		for _, f := range s.FAQs {
+			reserved = append(reserved, f.ID)
+		}
+	}
+	if f != nil {
+		reserved = append(reserved, f.IDs()...)
+	}
+	ids = markdown.NewIDs(reserved...)
+	for _, s := range p.Front.Sections {
+		id := s.ID
+		if id == "" {
+			id = markdown.Slug(s.Heading)
+		}
+		sectionIDs = append(sectionIDs, ids.Unique(id))
+	}
+	return ids, sectionIDs
+}
+
+func (r *renderer) section(p *page.Page, i int, s page.Section, id string, ids *markdown.IDs) (view.SectionView, error) {
 	at := func(field string) string { return fmt.Sprintf("$.sections[%d]%s", i, field) }
 	var errs diag.List
 	// md renders a Markdown field of the section at YAML path field.
@@ -163,11 +181,7 @@ func (r *renderer) section(p *page.Page, i int, s page.Section, ids *markdown.ID
 		}
 		return h
 	}
-	id := s.ID
-	if id == "" {
-		id = markdown.Slug(s.Heading)
-	}
-	sv := view.SectionView{ID: ids.Unique(id), Kind: s.Kind(), Eyebrow: s.Eyebrow, Heading: s.Heading, Action: s.Action}
+	sv := view.SectionView{ID: id, Kind: s.Kind(), Eyebrow: s.Eyebrow, Heading: s.Heading, Action: s.Action}
 	if s.Body != "" {
 		sv.Body = md(".body", s.Body, false)
 	}
@@ -198,7 +212,7 @@ func (r *renderer) section(p *page.Page, i int, s page.Section, ids *markdown.ID
 		sv.Items, sv.PackLinks = items, true
 	}
 	if sv.PackLinks {
-		sv.PackAreas = r.packs.AreaURLs()
+		sv.PackAreas = r.PackAreas()
 	}
 	for j, f := range s.FAQs {
 		sv.FAQs = append(sv.FAQs, view.FAQView{ID: f.ID, Question: f.Question, Answer: md(fmt.Sprintf(".faqs[%d].answer", j), f.Answer, false)})
@@ -242,6 +256,12 @@ func (r *renderer) Graph() *page.Graph { return r.graph }
 
 // PacksIndex is the packs index of the build (view.Site).
 func (r *renderer) PacksIndex() *packsite.PacksView { return r.packs.Index(r.now) }
+
+// PackAreas is every pack page, space-separated (view.Site).
+func (r *renderer) PackAreas() string { return r.packs.AreaURLs() }
+
+// Search is the site search's entries (view.Site).
+func (r *renderer) Search() []view.SearchEntry { return r.search.get(r, r.graph) }
 
 // Indicators is every indicator (view.Site).
 func (r *renderer) Indicators() []indicator.Indicator { return r.indicators.All }

@@ -62,6 +62,8 @@ type Site interface {
 	PackThanks(p *page.Page) []PackLink
 	FAQHub() []FAQGroup
 	Indicators() []indicator.Indicator
+	Search() []SearchEntry
+	PackAreas() string
 }
 
 // New returns v as the view of p in site: the build gives the fields it has
@@ -107,6 +109,68 @@ func (v *View) FAQHub() []FAQGroup {
 // technical definition, for the measures page ({{range .Indicators}}).
 // Every page reads the indicators already (ReadInputs).
 func (v *View) Indicators() []indicator.Indicator { return v.site.Indicators() }
+
+// SearchEntry is one thing the site search finds: a page, a section of a
+// page, a question, or a document or workbook of the starter pack.
+type SearchEntry struct {
+	Title string `json:"t"`           // what it is called
+	URL   string `json:"u"`           // where it is, to the section or question
+	Page  string `json:"p,omitempty"` // the page it is on, for a section or question
+	Kind  string `json:"k"`           // page, section, question or pack
+	Text  string `json:"x,omitempty"` // the start of its text, plain
+	Doc   string `json:"d,omitempty"` // a pack document: where it is inside a pack (data-pack-doc)
+}
+
+// TopicGroup is the entries whose titles start with one letter, for the
+// search page's A to Z list (the search without JavaScript).
+type TopicGroup struct {
+	Letter  string
+	ID      string
+	Entries []SearchEntry
+}
+
+// SearchFile is the site search's index, which the search page loads
+// when its box is first used (the build writes it: site.SearchFile).
+const SearchFile = "search.json"
+
+// PackAreas is every pack page, space-separated: the packs a visitor's
+// remembered choice may name (data-pack-areas). The page is then rendered
+// again whenever the areas change.
+func (v *View) PackAreas() string {
+	v.Record(ReadAreas, "")
+	return v.site.PackAreas()
+}
+
+// SearchFile is the search index's site path without its leading slash.
+func (v *View) SearchFile() string { return SearchFile }
+
+// Topics returns every search entry by the first letter of its title, A
+// to Z ({{range .Topics}}). The page is then rendered again whenever the
+// index changes.
+func (v *View) Topics() []TopicGroup {
+	v.Record(ReadSearch, "")
+	var groups []TopicGroup
+	entries := slices.Clone(v.site.Search())
+	slices.SortStableFunc(entries, func(a, b SearchEntry) int {
+		return cmp.Or(strings.Compare(strings.ToLower(a.Title), strings.ToLower(b.Title)), strings.Compare(a.URL, b.URL))
+	})
+	for _, e := range entries {
+		letter := "#"
+		if r := []rune(strings.ToUpper(e.Title)); len(r) > 0 && r[0] >= 'A' && r[0] <= 'Z' {
+			letter = string(r[0])
+		}
+		if len(groups) == 0 || groups[len(groups)-1].Letter != letter {
+			id := "topics-" + strings.ToLower(letter)
+			if letter == "#" {
+				id = "topics-other"
+			}
+			groups = append(groups, TopicGroup{Letter: letter, ID: id})
+		}
+		g := &groups[len(groups)-1]
+		g.Entries = append(g.Entries, e)
+	}
+	return groups
+}
 
 // MaxSiblings is how many of its pillar's other pages a cluster page links
 // at most: those nearest it. The pillar lists them all.
@@ -228,6 +292,7 @@ const (
 	ReadCSP                      // the site-wide Content-Security-Policy
 	ReadAssets                   // the assets' hashed URLs
 	ReadInputs                   // site.yaml, the indicators and the ICBs
+	ReadSearch                   // the search index: every page's titles, sections and questions, the pack's documents
 )
 
 // Record notes that making v read the value kind of rel.

@@ -1,9 +1,12 @@
-// The packs finder in headless Chromium: each kind of name a practice
-// manager may know (the table generator/internal/finder/testdata/finds.json,
-// which the Go test checks against the data) finds their ICB as they type;
-// no match offers the contact form filled in with what was typed; without
-// JavaScript every ICB in force and every place is listed by region, with
-// anchors.
+// The practice-facing pages in headless Chromium. The packs finder: each
+// kind of name a practice manager may know (the table
+// generator/internal/finder/testdata/finds.json, which the Go test checks
+// against the data) finds their ICB as they type; no match offers the
+// contact form filled in with what was typed; without JavaScript every ICB
+// in force and every place is listed by region, with anchors. The pack
+// links of content pages land on the chosen ICB's documents. The site
+// search finds sections, questions and pack documents, and its A to Z list
+// works without JavaScript.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
@@ -114,4 +117,59 @@ test('the pack links of content pages open the chosen ICB\'s documents, remember
   await page.goto(practice);
   assert.deepEqual([...new Set(await hrefs())], ['/packs/#find-heading']);
   assert.equal(await page.evaluate(() => localStorage.getItem('bcs-pack')), null);
+});
+
+test('the search finds sections, questions and pack documents, linked to the exact place', async (t) => {
+  if (!browser) return skipOrFail(t, `Chromium (${chromium})`);
+  const page = await browser.newPage({ viewport: { width: 390, height: 844 } });
+  t.after(() => page.close());
+  const loads = [];
+  page.on('request', (r) => { if (r.url().endsWith('/search.json')) loads.push(r.url()); });
+  await page.goto(site.base + '/search/');
+  assert.equal(loads.length, 0, 'the index is loaded only when the box is used');
+  const input = page.locator('#search-input');
+  const first = async (q) => {
+    await input.fill(q);
+    await page.locator('#search-results li').first().waitFor();
+    return page.locator('#search-results li a').first();
+  };
+  // A question, by words of it.
+  let a = await first('who codes QOF');
+  assert.equal(await a.textContent(), 'Who codes the work for QOF and the DES?');
+  assert.equal(await a.getAttribute('href'), '/medicines-optimisation/practice-level/#who-codes-the-work-for-qof-and-the-des');
+  assert.equal(loads.length, 1);
+  // A section.
+  a = await first('monitoring rota');
+  assert.match(await a.getAttribute('href'), /^\/medicines-optimisation\/high-risk-drug-monitoring\/#/);
+  // A pack document: to the finder, or to the chosen ICB's document.
+  a = await first('high-risk drug monitoring SOP');
+  assert.equal(await a.getAttribute('href'), '/packs/#find-heading');
+  await page.goto(site.base + '/packs/qhm/');
+  await page.goto(site.base + '/search/?q=' + encodeURIComponent('high-risk drug monitoring SOP'));
+  await page.locator('#search-results li').first().waitFor();
+  assert.equal(await page.locator('#search-results li a').first().getAttribute('href'), '/packs/qhm/hrd-monitoring-sop/');
+  // Following a result opens the question it names.
+  await page.goto(site.base + '/search/?q=' + encodeURIComponent('who codes QOF'));
+  await page.locator('#search-results li a').first().click();
+  await page.waitForURL('**/practice-level/#who-codes-the-work-for-qof-and-the-des');
+  assert.equal(await page.evaluate(() => document.getElementById('who-codes-the-work-for-qof-and-the-des').open), true);
+  // Nothing found says so.
+  await page.goto(site.base + '/search/');
+  await input.fill('zebra crossing');
+  await page.waitForFunction(() => /No results/.test(document.getElementById('search-status').textContent));
+});
+
+test('without JavaScript, the search page lists every topic from A to Z', async (t) => {
+  if (!browser) return skipOrFail(t, `Chromium (${chromium})`);
+  const context = await browser.newContext({ javaScriptEnabled: false });
+  t.after(() => context.close());
+  const page = await context.newPage();
+  await page.goto(site.base + '/search/');
+  assert.equal(await page.locator('[data-search]').isVisible(), false, 'the box needs JavaScript');
+  const index = JSON.parse(readFileSync(join(site.out, 'search.json'), 'utf8'));
+  const topics = page.locator('.topics-list a');
+  assert.equal(await topics.count(), index.entries.length, 'every entry of the index is a topic');
+  const letters = await page.locator('.topics-letters a').allTextContents();
+  assert.deepEqual(letters, [...letters].sort(), 'letters in order');
+  assert.equal(await page.locator('.topics-list a', { hasText: 'Who codes the work for QOF and the DES?' }).getAttribute('href'), '/medicines-optimisation/practice-level/#who-codes-the-work-for-qof-and-the-des');
 });
