@@ -90,7 +90,8 @@ fuzz:
 
 ## bench: the stage benchmarks (front matter, Markdown, templates, link check, write, zip; six runs
 ## each, so that two saved outputs compare with `go run golang.org/x/perf/cmd/benchstat@latest old new`),
-## the whole build on 1 and 2 cores, both workbooks for every ICB, then benchtable: whole builds of the
+## the whole build on 1 and 2 cores, both workbooks for every ICB, the site search on a 320-page site
+## (index size, first keystroke to first result in Chromium: generator/e2e/bench-search.mjs), then benchtable: whole builds of the
 ## 1,000- and 10,000-page corpora from ../shared/bench by bcs (cold, warm cache, no change), Hugo (if
 ## installed) and a bare floor, and the one-page edit to reload, the packs and the form receiver.
 ## Without ../shared/bench the Go benchmarks run on the real site.
@@ -101,6 +102,7 @@ bench:
 	$(GO) test -run='^$$' -bench=. -benchmem -count=6 $(STAGE_PKGS)
 	$(GO) test -run='^$$' -bench='Build|Templates' -benchmem -cpu=1,2 -count=5 ./generator/internal/site/
 	$(GO) test -run='^$$' -bench=AllICBs -benchtime=3x -count=5 ./generator/internal/workbook/
+	$(MAKE) e2e-deps && cd $(E2E) && node bench-search.mjs
 	@if [ -f $(MAKE_CORPUS) ]; then \
 	  $(GO) run ./generator/cmd/benchtable -shared $(dir $(MAKE_CORPUS)) -sizes 1000,10000 -runs 3; \
 	else \

@@ -138,7 +138,8 @@ function pointPackLinks(root, areas) {
         return r.json();
       }).then(function (data) {
         index = data.entries.map(function (e) {
-          return { e: e, title: words(e.t), rest: words((e.p || '') + ' ' + (e.x || '')) };
+          var title = words(e.t);
+          return { e: e, title: title, all: title.concat(words((e.p || '') + ' ' + (e.x || ''))) };
         });
         index.areas = data.areas.split(' ');
         return index;
@@ -148,8 +149,7 @@ function pointPackLinks(root, areas) {
     return loading;
   }
   function score(item, q) {
-    var all = item.title.concat(item.rest);
-    if (!begins(q, all)) return 0;
+    if (!begins(q, item.all)) return 0;
     var n = 1;
     q.forEach(function (w) { if (item.title.some(function (t) { return t.lastIndexOf(w, 0) === 0; })) n += 3; });
     return n;

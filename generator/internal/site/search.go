@@ -29,7 +29,7 @@ type searchIndex struct {
 // snippetRunes bounds the text an entry carries: enough to show what a
 // section is about and to match its words, small enough that the index of
 // a 320-page site stays small.
-const snippetRunes = 160
+const snippetRunes = 120
 
 func (x *searchIndex) get(r *renderer, graph *page.Graph) []view.SearchEntry {
 	x.once.Do(func() {
