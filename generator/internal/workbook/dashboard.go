@@ -140,7 +140,7 @@ func (b *book) dashAbout(m Meta) (practice, first string) {
 	b.lines(s, row, "Power BI",
 		"The pack's powerbi folder holds a Power BI project over this workbook's Indicators and MonthlyData ranges, and a .pbids file that opens Power BI Desktop connected to it.")
 	b.protect(s, false)
-	b.print(s, "")
+	b.print(s, "", 0)
 	return abs(s, 2, aboutPracticeRow), abs(s, 2, aboutMonthRow)
 }
 
@@ -180,8 +180,8 @@ func (b *book) rateStyle(u indicator.Unit, input bool) int {
 func (b *book) indicators(inds []indicator.Indicator, m Meta) {
 	s := IndicatorsSheet
 	b.widths(s, 20, 40, 50, 50, 10, 12, 30, 12, 12, 50, 18)
-	b.set(s, 1, 1, "Indicators", b.title)
-	b.set(s, 1, 2, "The definitions behind the dashboard, from the same file as the BCS website's \"What good looks like\" tables. Type your local targets in the yellow columns.", b.text)
+	b.intro(s, 1, "Indicators", b.title)
+	b.intro(s, 2, "The definitions behind the dashboard, from the same file as the BCS website's \"What good looks like\" tables. Type your local targets in the yellow columns.", b.text)
 	for i, h := range IndicatorHeaders {
 		b.set(s, i+1, HeaderRow, h, b.header)
 	}
@@ -217,7 +217,7 @@ func (b *book) indicators(inds []indicator.Indicator, m Meta) {
 	b.validate(s, rng, "decimal", "greaterThanOrEqual", "0", "", "Target", "Enter a number of 0 or more: a percentage for % indicators (95%), a rate for the others.")
 	b.freeze(s, IndName+1, FirstRow)
 	b.protect(s, true)
-	b.print(s, fmt.Sprintf("$%d:$%d", HeaderRow, HeaderRow))
+	b.print(s, fmt.Sprintf("$%d:$%d", HeaderRow, HeaderRow), 0)
 }
 
 // monthLabel is the formula for month k's first day.
@@ -229,8 +229,8 @@ func (b *book) monthlyData(inds []indicator.Indicator, first string) {
 	s := DataSheet
 	b.widths(s, 20, 44)
 	monthStyle := b.style(&excelize.Style{Font: &excelize.Font{Family: font, Bold: true, Color: blue}, CustomNumFmt: ptr("mmm yyyy"), Alignment: &excelize.Alignment{Horizontal: "centerContinuous"}})
-	b.set(s, 1, 1, "Monthly data", b.title)
-	b.set(s, 1, 2, "Type each month's counts from your searches: numerator first, then denominator. Leave a month blank until you have its counts.", b.text)
+	b.intro(s, 1, "Monthly data", b.title)
+	b.intro(s, 2, "Type each month's counts from your searches: numerator first, then denominator. Leave a month blank until you have its counts.", b.text)
 	b.set(s, 1, HeaderRow, IndicatorHeaders[IndID-1], b.header)
 	b.set(s, 2, HeaderRow, IndicatorHeaders[IndName-1], b.header)
 	for k := range Months {
@@ -273,7 +273,7 @@ func (b *book) monthlyData(inds []indicator.Indicator, first string) {
 	}
 	b.freeze(s, 3, FirstRow)
 	b.protect(s, false)
-	b.print(s, fmt.Sprintf("$%d:$%d", HeaderRow-1, HeaderRow))
+	b.print(s, fmt.Sprintf("$%d:$%d", HeaderRow-1, HeaderRow), 0)
 }
 
 func ptr[T any](v T) *T { return &v }
@@ -284,8 +284,8 @@ func (b *book) rates(inds []indicator.Indicator, first string, last int) {
 	b.colWidth(s, RateFirst, RateLatest, 10)
 	b.colWidth(s, RateStatus, RateStatus, 12)
 	monthHeader := b.style(&excelize.Style{Font: &excelize.Font{Family: font, Bold: true, Color: "FFFFFF"}, Fill: excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{blue}}, CustomNumFmt: ptr("mmm yyyy"), Alignment: &excelize.Alignment{Vertical: "top", WrapText: true}})
-	b.set(s, 1, 1, "Rates", b.title)
-	b.set(s, 1, 2, "Worked out from the Monthly data sheet, against the local targets on the Indicators sheet. Status is the latest month's.", b.text)
+	b.intro(s, 1, "Rates", b.title)
+	b.intro(s, 2, "Worked out from the Monthly data sheet, against the local targets on the Indicators sheet. Status is the latest month's.", b.text)
 	for i, h := range []string{"ID", "Indicator", "Unit", "Direction", "Target", "Amber band"} {
 		b.set(s, i+1, HeaderRow, h, b.header)
 	}
@@ -327,7 +327,7 @@ func (b *book) rates(inds []indicator.Indicator, first string, last int) {
 		st+`="Green"`, st+`="Amber"`, st+`="Red"`)
 	b.freeze(s, 3, FirstRow)
 	b.protect(s, false)
-	b.print(s, fmt.Sprintf("$%d:$%d", HeaderRow, HeaderRow))
+	b.print(s, fmt.Sprintf("$%d:$%d", HeaderRow, HeaderRow), 0)
 }
 
 // latestFormula is the last month's rate of row r that has one: nested IFs
@@ -352,10 +352,18 @@ func statusFormula(rate, dir, target, amber string) string {
 
 // Chart layout: the charted rows sit under the charts.
 const (
-	chartsPerRow  = 2
-	chartRows     = 18 // worksheet rows a chart takes
+	chartsPerRow  = 1
+	chartTop      = 6  // the first chart's row, under the sheet's title and notes
+	chartRows     = 16 // worksheet rows a chart takes: two to a printed page
 	chartCols     = 8
-	chartDataNote = "Chart data (from the Rates sheet; #N/A marks a month without data, so that the line has a gap)"
+	chartWidth    = 860 // pixels: one chart across a landscape page, its 12 month labels at 11 pt apart
+	chartHeight   = 300
+	chartDataNote = "Chart data (from the Rates sheet; #N/A marks a month without data)"
+	// chartGapNote says what the charts show for a month without data: in
+	// Excel it has no point; LibreOffice Calc (7.4, as tested) draws a
+	// formula's #N/A at 0, which would read as a real 0%.
+	chartGapNote  = "A month without data has no point on a chart in Excel; LibreOffice Calc draws it at 0."
+	chartGapCheck = "Check the Rates sheet for the months that have data before reading a 0 on a chart as a result."
 )
 
 func (b *book) charts(inds []indicator.Indicator) {
@@ -366,17 +374,20 @@ func (b *book) charts(inds []indicator.Indicator) {
 			key = append(key, i)
 		}
 	}
-	b.set(s, 1, 1, "Key indicators over the year", b.title)
-	b.set(s, 1, 2, "Each chart shows the monthly rate and the local target (Indicators sheet).", b.text)
-	dataRow := 3 + (len(key)+chartsPerRow-1)/chartsPerRow*chartRows + 1
+	b.intro(s, 1, "Key indicators over the year", b.title)
+	b.intro(s, 2, "Each chart shows the monthly rate and the local target (Indicators sheet).", b.text)
+	b.intro(s, 3, chartGapNote, b.text)
+	b.intro(s, 4, chartGapCheck, b.text)
+	dataRow := chartTop + (len(key)+chartsPerRow-1)/chartsPerRow*chartRows + 1
 	b.set(s, 1, dataRow, chartDataNote, b.heading)
 	hdr := dataRow + 1
 	b.set(s, 1, hdr, "Series", b.header)
-	monthHeader := b.style(&excelize.Style{Font: &excelize.Font{Family: font, Bold: true, Color: "FFFFFF"}, Fill: excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{blue}}, CustomNumFmt: ptr("mmm yyyy")})
+	monthHeader := b.style(&excelize.Style{Font: &excelize.Font{Family: font, Bold: true, Color: "FFFFFF"}, Fill: excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{blue}}, CustomNumFmt: ptr("mmm yy")})
 	for k := range Months {
 		b.formula(s, 2+k, hdr, abs(RatesSheet, RateFirst+k, HeaderRow), monthHeader)
 	}
 	b.widths(s, 36)
+	b.colWidth(s, 2, 1+Months, 7) // the data table as wide as a chart: the sheet prints at full size
 	for j, i := range key {
 		ind := inds[i]
 		r := FirstRow + i
@@ -408,32 +419,36 @@ func (b *book) charts(inds []indicator.Indicator) {
 			Series: []excelize.ChartSeries{series(rateRow, blue), series(targetRow, "768692")},
 			Title:  excelize.ChartTitle{Paragraph: []excelize.RichTextRun{{Text: ind.ID + ": " + ind.Name, Font: &excelize.Font{Family: font, Bold: true, Size: 11, Color: darkText}}}},
 			Format: excelize.GraphicOptions{AltText: fmt.Sprintf("Line chart of %s, monthly rate against the local target, over 12 months", ind.Name), PrintObject: ptr(true), Locked: ptr(true)},
-			Legend: excelize.ChartLegend{Position: "bottom"},
-			YAxis:  excelize.ChartAxis{MajorGridLines: true, NumFmt: excelize.ChartNumFmt{CustomNumFmt: format}},
-			XAxis:  excelize.ChartAxis{NumFmt: excelize.ChartNumFmt{CustomNumFmt: "mmm yy"}},
+			// Labels at 11 pt, as the sheets' text, so that they print at 9 pt or more.
+			Legend: excelize.ChartLegend{Position: "bottom", Font: &excelize.Font{Family: font, Size: 11, Color: darkText}},
+			YAxis:  excelize.ChartAxis{MajorGridLines: true, NumFmt: excelize.ChartNumFmt{CustomNumFmt: format}, Font: excelize.Font{Family: font, Size: 11, Color: darkText}},
+			XAxis:  excelize.ChartAxis{NumFmt: excelize.ChartNumFmt{CustomNumFmt: "mmm yy"}, Font: excelize.Font{Family: font, Size: 11, Color: darkText}},
 			Dimension: excelize.ChartDimension{
-				Width: 560, Height: 320,
+				Width: chartWidth, Height: chartHeight,
 			},
 			ShowBlanksAs: "gap",
 		}
-		at := cell(1+(j%chartsPerRow)*chartCols, 3+(j/chartsPerRow)*chartRows)
-		if j%chartsPerRow == 1 {
-			at = cell(2+chartCols/2, 3+(j/chartsPerRow)*chartRows)
+		top := chartTop + (j/chartsPerRow)*chartRows
+		at := cell(1+(j%chartsPerRow)*chartCols, top)
+		// Printed, the first page holds the titles and one chart, each
+		// later page two: a page break before charts 1, 3, 5, ...
+		if j%2 == 1 && b.err == nil {
+			b.fail(b.f.InsertPageBreak(s, cell(1, top)))
 		}
 		if b.err == nil {
 			b.fail(b.f.AddChart(s, at, chart))
 		}
 	}
 	b.protect(s, false)
-	b.print(s, "")
+	b.print(s, "", max(b.sheetPoints(s), chartWidth*0.75)) // a chart is as wide as it is, whatever its columns
 }
 
 func (b *book) hrd(m Meta) {
 	s := HRDSheet
 	p := m.Pack
 	b.widths(s, 18, 22, 22, 40, 26, 22, 14, 40, 40, 18, 50)
-	b.set(s, 1, 1, "High-risk drug monitoring: "+p.ICB.Name, b.title)
-	b.set(s, 1, 2, pack.AlignmentText(p)+" Local changes to the national monitoring are shown next to the national interval; \""+pack.CheckShort+"\" marks what is not recorded or not confirmed for this area.", b.text)
+	b.intro(s, 1, "High-risk drug monitoring: "+p.ICB.Name, b.title)
+	b.intro(s, 2, pack.AlignmentText(p)+" Local changes to the national monitoring are shown next to the national interval; \""+pack.CheckShort+"\" marks what is not recorded or not confirmed for this area.", b.text)
 	for i, h := range []string{"Group", "Drug", "Class", "Tests", "Interval when stable", "National interval (where this area differs)", "Formulary status", "What the status means", "Notes", "Status source", "Monitoring source"} {
 		b.set(s, i+1, HeaderRow, h, b.header)
 	}
@@ -465,5 +480,5 @@ func (b *book) hrd(m Meta) {
 	}
 	b.freeze(s, 3, FirstRow)
 	b.protect(s, true)
-	b.print(s, fmt.Sprintf("$%d:$%d", HeaderRow, HeaderRow))
+	b.print(s, fmt.Sprintf("$%d:$%d", HeaderRow, HeaderRow), 0)
 }

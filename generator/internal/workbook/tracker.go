@@ -143,7 +143,7 @@ func (b *book) trackerAbout(m Meta) {
 		"1. Log every medicines safety communication the practice receives on the Alerts sheet, one row each, the day it arrives. Yellow cells are the ones you type in.",
 		"2. Record whether it applies to the practice (and why not, if not), its action deadline, the actions with their owner, and the search you ran with the patients it found and actioned.",
 		"3. When every action is complete, enter the date closed and the sign-off (name, role, date), and record whether the ICB or its medication safety officer was informed.",
-		"4. Status, days to deadline, overdue and patients outstanding are worked out for you: overdue rows turn red, rows due within 7 days amber, closed rows green. Filter the table by any column.",
+		"4. Status, days to deadline, overdue and patients outstanding are worked out for you: overdue rows turn red, rows due within 7 days amber, rows closed after their deadline orange, rows closed on time green. Filter the table by any column.",
 		"5. The Summary sheet counts open, overdue and closed alerts for the current quarter, and gives the counts for the dashboard's \"Safety alerts closed by deadline\" indicator.")
 	row = b.lines(s, row, "Kinds of alert",
 		"National Patient Safety Alert (NatPSA): has a reference such as NatPSA/2023/013/MHRA and an action deadline.",
@@ -154,7 +154,7 @@ func (b *book) trackerAbout(m Meta) {
 		"The sheets are protected so that formulas and labels are not changed by accident; the yellow cells stay open for typing, and filters and sorting work.",
 		fmt.Sprintf("The Alerts table has %d rows ready. To add rows or change anything else: Review > Unprotect Sheet, password: %s", AlertRows, Password))
 	b.protect(s, false)
-	b.print(s, "")
+	b.print(s, "", 0)
 }
 
 // alertRow is the first row of the Alerts table's data.
@@ -163,8 +163,8 @@ const alertRow = HeaderRow + 1
 func (b *book) alerts() {
 	s := AlertsSheet
 	last := alertRow + AlertRows - 1
-	b.set(s, 1, 1, "Safety alerts", b.title)
-	b.set(s, 1, 2, "One row per alert. Grey columns are worked out; yellow ones are yours to fill in.", b.text)
+	b.intro(s, 1, "Safety alerts", b.title)
+	b.intro(s, 2, "One row per alert. Grey columns are worked out; yellow ones are yours to fill in.", b.text)
 	worked := b.style(&excelize.Style{Fill: excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{paleGrey}}, Alignment: &excelize.Alignment{Vertical: "top"}})
 	for c := 1; c <= alertColumns; c++ {
 		spec := alertColumnsSpec[c]
@@ -204,8 +204,12 @@ func (b *book) alerts() {
 		fmt.Sprintf("AND(ISNUMBER(%[1]s),%[1]s=INT(%[1]s),%[1]s>=0,OR(ISBLANK(%[2]s),%[1]s<=%[2]s))", n, d), "",
 		"Patients actioned", "Enter a whole number of 0 or more, no more than the patients identified.")
 	st := "$" + cell(AlertStatus, alertRow)
-	b.rag(s, fmt.Sprintf("A%d:%s%d", alertRow, colName(alertColumns), last),
-		fmt.Sprintf(`LEFT(%s,6)="Closed"`, st), st+`="Due within 7 days"`, st+`="Overdue"`)
+	rows := fmt.Sprintf("A%d:%s%d", alertRow, colName(alertColumns), last)
+	b.rag(s, rows, st+`="Closed"`, st+`="Due within 7 days"`, st+`="Overdue"`)
+	if b.err == nil { // closed after its deadline: not the green of closed on time
+		late := b.late
+		b.fail(b.f.SetConditionalFormat(s, rows, []excelize.ConditionalFormatOptions{{Type: "formula", Criteria: st + `="Closed late"`, Format: &late}}))
+	}
 	if b.err == nil {
 		b.fail(b.f.AddTable(s, &excelize.Table{
 			Range: fmt.Sprintf("A%d:%s%d", HeaderRow, colName(alertColumns), last), Name: "Alerts",
@@ -214,7 +218,7 @@ func (b *book) alerts() {
 	}
 	b.freeze(s, AlertTitle+1, alertRow)
 	b.protect(s, true)
-	b.print(s, fmt.Sprintf("$%d:$%d", HeaderRow, HeaderRow))
+	b.print(s, fmt.Sprintf("$%d:$%d", HeaderRow, HeaderRow), 0)
 }
 
 // alertRange is the absolute range of one Alerts column's data.
@@ -225,8 +229,8 @@ func alertRange(c int) string {
 func (b *book) summary(m Meta) {
 	s := SummarySheet
 	b.widths(s, 52, 14, 70)
-	b.set(s, 1, 1, "Alert summary", b.title)
-	b.set(s, 1, 2, "Worked out from the Alerts sheet, as of today. Quarters are calendar quarters (NHS financial quarters run April-June, July-September, October-December, January-March: the same months).", b.text)
+	b.intro(s, 1, "Alert summary", b.title)
+	b.intro(s, 2, "Worked out from the Alerts sheet, as of today. Quarters are calendar quarters (NHS financial quarters run April-June, July-September, October-December, January-March: the same months).", b.text)
 	status, deadline, closed, applicable := alertRange(AlertStatus), alertRange(AlertDeadline), alertRange(AlertClosed), alertRange(AlertApplicable)
 	qs, qe := "$B$"+fmt.Sprint(SumQuarterStart), "$B$"+fmt.Sprint(SumQuarterEnd)
 	rows := []struct {
@@ -288,5 +292,5 @@ func (b *book) summary(m Meta) {
 	}
 	b.name("QuarterStart", abs(s, 2, SumQuarterStart), "The first day of the current quarter")
 	b.protect(s, false)
-	b.print(s, "")
+	b.print(s, "", 0)
 }

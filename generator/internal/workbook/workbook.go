@@ -56,6 +56,8 @@ const (
 	amberText  = "9C5700"
 	redFill    = "FFC7CE"
 	redText    = "9C0006"
+	lateFill   = "F8CBAD" // orange: an alert closed after its deadline
+	lateText   = "843C0C"
 	dateFormat = "dd/mm/yyyy"
 	font       = "Arial" // on every Windows and Mac; LibreOffice substitutes Liberation Sans, of the same metrics
 )
@@ -67,22 +69,27 @@ type book struct {
 	err error
 
 	title, subtitle, heading, header, label, text, wrap, input, inputDate, inputWrap, date, percent int
-	green, amber, red                                                                               int // conditional (dxf) styles
+	wrapped                                                                                         map[int]int // a note's style (title, text) that wraps
+	green, amber, red, late                                                                         int         // conditional (dxf) styles
 
 	wraps    map[int]bool               // styles that wrap text
 	width    map[string]map[int]float64 // column widths set, by sheet
 	rowLines map[string]map[int]int     // lines the tallest wrapped cell of a row needs, by sheet
+	frozen   map[string]int             // columns frozen on screen, by sheet: repeated on each printed page
+	used     map[string][2]int          // the last column and row written, by sheet: its print area
+	notes    map[string][]note          // a sheet's title and introduction lines, laid out by print
 	sheets   []string                   // in the order first written
 }
 
 func newBook() *book {
-	b := &book{f: excelize.NewFile(), wraps: map[int]bool{}, width: map[string]map[int]float64{}, rowLines: map[string]map[int]int{}}
+	b := &book{f: excelize.NewFile(), wraps: map[int]bool{}, width: map[string]map[int]float64{}, rowLines: map[string]map[int]int{}, frozen: map[string]int{}, used: map[string][2]int{}, notes: map[string][]note{}}
 	b.fail(b.f.SetDefaultFont(font))
 	border := []excelize.Border{{Type: "left", Color: inputLine, Style: 1}, {Type: "right", Color: inputLine, Style: 1}, {Type: "top", Color: inputLine, Style: 1}, {Type: "bottom", Color: inputLine, Style: 1}}
 	unlocked := &excelize.Protection{Locked: false}
 	top := &excelize.Alignment{Vertical: "top"}
 	wrapTop := &excelize.Alignment{Vertical: "top", WrapText: true}
 	b.title = b.style(&excelize.Style{Font: &excelize.Font{Family: font, Bold: true, Size: 16, Color: blue}})
+	titleWrap := b.style(&excelize.Style{Font: &excelize.Font{Family: font, Bold: true, Size: 16, Color: blue}, Alignment: &excelize.Alignment{Vertical: "top", WrapText: true}})
 	b.subtitle = b.style(&excelize.Style{Font: &excelize.Font{Family: font, Size: 12, Color: darkText}})
 	b.heading = b.style(&excelize.Style{Font: &excelize.Font{Family: font, Bold: true, Size: 12, Color: blue}})
 	b.header = b.style(&excelize.Style{Font: &excelize.Font{Family: font, Bold: true, Color: "FFFFFF"}, Fill: excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{blue}}, Alignment: &excelize.Alignment{Vertical: "top", WrapText: true}})
@@ -95,12 +102,14 @@ func newBook() *book {
 	b.inputDate = b.style(&excelize.Style{Fill: excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{inputFill}}, Border: border, Protection: unlocked, CustomNumFmt: &df, Alignment: top})
 	b.date = b.style(&excelize.Style{CustomNumFmt: &df, Alignment: top})
 	b.percent = b.style(&excelize.Style{NumFmt: 10, Alignment: top}) // 0.00%
+	b.wrapped = map[int]int{b.title: titleWrap, b.text: b.wrap}
 	for _, id := range []int{b.header, b.wrap, b.inputWrap} {
 		b.wraps[id] = true
 	}
 	b.green = b.condStyle(greenFill, greenText)
 	b.amber = b.condStyle(amberFill, amberText)
 	b.red = b.condStyle(redFill, redText)
+	b.late = b.condStyle(lateFill, lateText)
 	return b
 }
 
@@ -161,6 +170,7 @@ func (b *book) set(sheet string, col, row int, v any, style int) {
 		return
 	}
 	c := cell(col, row)
+	b.use(sheet, col, row)
 	b.fail(b.f.SetCellValue(sheet, c, v))
 	if style != 0 {
 		b.fail(b.f.SetCellStyle(sheet, c, c, style))
@@ -178,7 +188,10 @@ func (b *book) set(sheet string, col, row int, v any, style int) {
 // finish can make the row tall enough: spreadsheet applications do not
 // size rows to wrapped text when they open a file.
 func (b *book) grow(sheet string, row int, text string, w float64) {
-	per := max(int(w*1.2)-1, 1) // characters a line holds, roughly
+	// Characters a line holds: the column's printed width over 6.2 pt, the
+	// average width of a bold Arial 11 character (regular is narrower, so
+	// a regular line is never cut short).
+	per := max(int(columnPoints(w)/6.2), 1)
 	n := 0
 	for _, line := range strings.Split(text, "\n") {
 		n += max(1, (utf8.RuneCountInString(line)+per-1)/per)
@@ -195,7 +208,7 @@ func (b *book) heights() {
 	for _, sheet := range b.sheets {
 		for _, row := range slices.Sorted(maps.Keys(b.rowLines[sheet])) {
 			if n := b.rowLines[sheet][row]; n > 1 && b.err == nil {
-				b.fail(b.f.SetRowHeight(sheet, row, float64(n)*15))
+				b.fail(b.f.SetRowHeight(sheet, row, min(float64(n)*15, 409))) // 409 pt: the tallest row a sheet allows
 			}
 		}
 	}
@@ -206,10 +219,32 @@ func (b *book) formula(sheet string, col, row int, formula string, style int) {
 		return
 	}
 	c := cell(col, row)
+	b.use(sheet, col, row)
 	b.fail(b.f.SetCellFormula(sheet, c, formula))
 	if style != 0 {
 		b.fail(b.f.SetCellStyle(sheet, c, c, style))
 	}
+}
+
+// note is a line of text above a sheet's table: its title or a sentence
+// of introduction, in column A.
+type note struct {
+	row   int
+	text  string
+	style int // b.title or b.text
+}
+
+// intro writes a title or introduction line of a sheet in column A; print
+// makes it wrap across the columns that print with it.
+func (b *book) intro(sheet string, row int, text string, style int) {
+	b.set(sheet, 1, row, text, style)
+	b.notes[sheet] = append(b.notes[sheet], note{row, text, style})
+}
+
+// use notes that a cell of the sheet holds something.
+func (b *book) use(sheet string, col, row int) {
+	u := b.used[sheet]
+	b.used[sheet] = [2]int{max(u[0], col), max(u[1], row)}
 }
 
 func (b *book) styleRange(sheet string, col1, row1, col2, row2, style int) {
@@ -237,6 +272,7 @@ func (b *book) colWidth(sheet string, col1, col2 int, w float64) {
 }
 
 func (b *book) freeze(sheet string, col, row int) {
+	b.frozen[sheet] = col - 1
 	if b.err == nil {
 		b.fail(b.f.SetPanes(sheet, &excelize.Panes{Freeze: true, XSplit: col - 1, YSplit: row - 1, TopLeftCell: cell(col, row), ActivePane: pane(col, row)}))
 	}
@@ -313,17 +349,127 @@ func (b *book) protect(sheet string, allowFilter bool) {
 	}
 }
 
-// print sets A4 landscape, fitted to one page wide, with the title rows repeated.
-func (b *book) print(sheet string, repeatRows string) {
+// Printing on A4. A sheet prints in portrait when its columns fit the page
+// at full size, else in landscape; a sheet wider than that shrinks to one
+// page wide only as far as MinPrintScale, so that its 11 pt text never
+// prints below 9 pt, and a wider one prints at that scale across pages,
+// with the columns frozen on screen repeated on each. The header rows
+// repeat on every page (repeatRows). The margins are half an inch.
+const (
+	MinPrintScale = 82  // per cent: 11 pt text at 9 pt
+	printMargin   = 0.5 // inches, left and right, top and bottom
+	a4Width       = 595.3
+	a4Height      = 841.9
+)
+
+// columnPoints is the printed width in points of a column width in
+// characters: Excel's width is in the default font's widest digit, 8 px for
+// Arial 11 (6.1 pt), plus 5 px of padding; a pixel prints at 0.75 pt.
+func columnPoints(w float64) float64 { return (w*8 + 5) * 0.75 }
+
+// defaultColumnWidth is the width of a column without one of its own.
+const defaultColumnWidth = 8.43
+
+// sheetPoints is the printed width of a sheet's columns, up to the last
+// column given a width.
+func (b *book) sheetPoints(sheet string) float64 {
+	last := b.used[sheet][0]
+	for c := range b.width[sheet] {
+		last = max(last, c)
+	}
+	pt := 0.0
+	for c := 1; c <= last; c++ {
+		pt += columnPoints(b.colWidthOf(sheet, c))
+	}
+	return pt
+}
+
+// colWidthOf is a column's width in characters.
+func (b *book) colWidthOf(sheet string, col int) float64 {
+	if w, ok := b.width[sheet][col]; ok {
+		return w
+	}
+	return defaultColumnWidth
+}
+
+// printLayout is how a sheet of a given width prints: its orientation, and
+// either fitted to one page wide or at a fixed scale (fit false).
+func printLayout(widthPt float64) (orientation string, fit bool, scale uint) {
+	usable := func(page float64) float64 { return page - 2*printMargin*72 }
+	switch {
+	case widthPt <= usable(a4Width):
+		return "portrait", false, 100
+	case widthPt <= usable(a4Height):
+		return "landscape", false, 100
+	case widthPt*MinPrintScale/100 <= usable(a4Height):
+		return "landscape", true, 0
+	}
+	return "landscape", false, MinPrintScale
+}
+
+// print sets the sheet's A4 layout for its width (printLayout; widthPt 0:
+// its columns' width) and the rows and columns repeated on each page. Call
+// it after freeze.
+func (b *book) print(sheet, repeatRows string, widthPt float64) {
 	if b.err != nil {
 		return
 	}
-	orientation, size, fitWidth, fitHeight := "landscape", 9, 1, 0
-	b.fail(b.f.SetPageLayout(sheet, &excelize.PageLayoutOptions{Orientation: &orientation, Size: &size, FitToWidth: &fitWidth, FitToHeight: &fitHeight}))
-	fit := true
+	if widthPt == 0 {
+		widthPt = b.sheetPoints(sheet)
+	}
+	orientation, fit, scale := printLayout(widthPt)
+	size, order := 9, "overThenDown" // 9: A4
+	opts := &excelize.PageLayoutOptions{Orientation: &orientation, Size: &size, PageOrder: &order}
+	if fit {
+		wide, tall := 1, 0
+		opts.FitToWidth, opts.FitToHeight = &wide, &tall
+	} else {
+		opts.AdjustTo = &scale
+	}
+	b.fail(b.f.SetPageLayout(sheet, opts))
 	b.fail(b.f.SetSheetProps(sheet, &excelize.SheetPropsOptions{FitToPage: &fit}))
-	if repeatRows != "" && b.err == nil {
-		b.fail(b.f.SetDefinedName(&excelize.DefinedName{Name: "_xlnm.Print_Titles", RefersTo: quote(sheet) + "!" + repeatRows, Scope: sheet}))
+	margin, edge := printMargin, 0.3
+	b.fail(b.f.SetPageMargins(sheet, &excelize.PageLayoutMarginsOptions{Left: &margin, Right: &margin, Top: &margin, Bottom: &margin, Header: &edge, Footer: &edge}))
+	// The print area is the cells in use, so that a long line of text does
+	// not spill onto a page of its own beyond the last column.
+	if u := b.used[sheet]; u[0] > 0 && b.err == nil {
+		b.fail(b.f.SetDefinedName(&excelize.DefinedName{Name: "_xlnm.Print_Area", RefersTo: fmt.Sprintf("%s!$A$1:$%s$%d", quote(sheet), colName(max(u[0], len(b.width[sheet]))), u[1]), Scope: sheet}))
+	}
+	var titles []string
+	span := max(b.used[sheet][0], len(b.width[sheet]), 1) // the columns a line of text may take
+	if n := b.frozen[sheet]; n > 0 && !fit && scale == MinPrintScale {
+		titles = append(titles, fmt.Sprintf("%s!$A:$%s", quote(sheet), colName(n)))
+		span = n // repeated on every page: a line stays inside them
+	}
+	// Titles and introductions wrap inside those columns, rather than run
+	// past the page's edge or over the next page's repeated columns.
+	for _, n := range b.notes[sheet] {
+		if b.err != nil {
+			break
+		}
+		if span > 1 {
+			b.fail(b.f.MergeCell(sheet, cell(1, n.row), cell(span, n.row)))
+		}
+		b.fail(b.f.SetCellStyle(sheet, cell(1, n.row), cell(span, n.row), b.wrapped[n.style]))
+		w := 0.0
+		for c := 1; c <= span; c++ {
+			w += b.colWidthOf(sheet, c)
+		}
+		if n.style != b.title {
+			b.grow(sheet, n.row, n.text, w)
+			continue
+		}
+		// A title's characters are 16 pt: fewer to a line, and its row 22 pt
+		// a line (a merged cell is never sized to its text).
+		per := max(int(columnPoints(w)/(6.2*16/11)), 1)
+		lines := (utf8.RuneCountInString(n.text) + per - 1) / per
+		b.fail(b.f.SetRowHeight(sheet, n.row, float64(max(lines, 1))*22))
+	}
+	if repeatRows != "" {
+		titles = append(titles, quote(sheet)+"!"+repeatRows)
+	}
+	if len(titles) > 0 && b.err == nil {
+		b.fail(b.f.SetDefinedName(&excelize.DefinedName{Name: "_xlnm.Print_Titles", RefersTo: strings.Join(titles, ","), Scope: sheet}))
 	}
 }
 
