@@ -173,7 +173,7 @@ function pointPackLinks(root, areas) {
       if (e.d) a.setAttribute('data-pack-doc', e.d);
       var where = document.createElement('span');
       where.className = 'hint';
-      where.textContent = ' ' + kinds[e.k] + (e.p ? ', ' + e.p : '');
+      where.textContent = ' \u2014 ' + kinds[e.k] + (e.p ? ', ' + e.p : '');
       li.appendChild(a);
       li.appendChild(where);
       if (e.x) {

@@ -221,23 +221,12 @@ func packTitle(a pack.Area) string {
 	return a.ICB.Name + ": starter pack"
 }
 
-// packDescription says, from what is known, what the pack is aligned to.
+// packDescription is the pack page's lead and description, for a practice
+// manager: what the pack is and what the page tells them; what the pack is
+// aligned to comes first on the page itself (Alignment).
 func packDescription(p *Pack) string {
-	a := p.Area
-	s := fmt.Sprintf("The BCS medicines optimisation starter pack for practices in %s, version %s: %d documents and %d workbooks", a.Title(), p.Version, len(p.Docs), len(p.Books))
-	statuses := 0
-	for _, r := range p.Drugs {
-		if r.Local != nil {
-			statuses++
-		}
-	}
-	switch {
-	case p.Formulary != nil && statuses > 0:
-		return s + fmt.Sprintf(", aligned to the %s.", p.Formulary.Name)
-	case p.Formulary != nil:
-		return s + fmt.Sprintf(" on the national defaults; the %s is named, but no medicine's status in it is checked yet.", p.Formulary.Name)
-	}
-	return s + " on the national defaults; the local formulary has not been checked yet."
+	return fmt.Sprintf("Editable SOPs, templates and workbooks for practices in %s: %d documents and %d workbooks to download, open in Word and Excel and adapt, with what is local in them and what to check with your ICB first. Version %s.",
+		p.Area.Title(), len(p.Docs), len(p.Books), p.Version)
 }
 
 // AbolishedView is what an abolished ICB's page shows.
