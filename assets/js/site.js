@@ -122,7 +122,7 @@ function pointPackLinks(root, areas) {
 // an entry's title, page or text. Titles count most. Results link to the
 // section or question itself; the A to Z list below works without it.
 (function () {
-  var form = document.querySelector('[data-search]');
+  var form = document.querySelector('[data-site-search]');
   if (!form || !window.fetch) return;
   var input = form.querySelector('input');
   var status = form.querySelector('[role="status"]');

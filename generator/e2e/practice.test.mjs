@@ -29,6 +29,8 @@ test('with JavaScript, each kind of name finds its ICB as it is typed', async (t
   if (!browser) return skipOrFail(t, `Chromium (${chromium})`);
   const page = await browser.newPage({ viewport: { width: 390, height: 844 } });
   t.after(() => page.close());
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(e.message));
   await page.goto(site.base + '/packs/');
   const input = page.locator('#pack-filter-input');
   assert.ok(await input.isVisible(), 'the finder box is shown');
@@ -43,6 +45,7 @@ test('with JavaScript, each kind of name finds its ICB as it is typed', async (t
   // Every ICB shown again when the box is cleared.
   await input.fill('');
   assert.equal(await page.locator('li[data-search]:visible').count(), await page.locator('li[data-search]').count());
+  assert.deepEqual(errors, [], 'script errors on /packs/');
 });
 
 test('no match offers the contact form, filled in with what was typed', async (t) => {
@@ -165,7 +168,7 @@ test('without JavaScript, the search page lists every topic from A to Z', async 
   t.after(() => context.close());
   const page = await context.newPage();
   await page.goto(site.base + '/search/');
-  assert.equal(await page.locator('[data-search]').isVisible(), false, 'the box needs JavaScript');
+  assert.equal(await page.locator('[data-site-search]').isVisible(), false, 'the box needs JavaScript');
   const index = JSON.parse(readFileSync(join(site.out, 'search.json'), 'utf8'));
   const topics = page.locator('.topics-list a');
   assert.equal(await topics.count(), index.entries.length, 'every entry of the index is a topic');

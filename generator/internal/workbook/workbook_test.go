@@ -418,13 +418,7 @@ var alertSamples = []alertSample{
 // TestLibreOfficeRecalculation types sample counts into both workbooks,
 // lets LibreOffice recalculate them, and checks what the formulas give.
 func TestLibreOfficeRecalculation(t *testing.T) {
-	soffice, err := exec.LookPath("soffice")
-	if err != nil {
-		if os.Getenv("REQUIRE_TOOLS") == "1" {
-			t.Fatal("LibreOffice (soffice) is missing, and REQUIRE_TOOLS=1")
-		}
-		t.Skip("SKIP: LibreOffice (soffice) is not installed (apt-get install libreoffice-calc-nogui)")
-	}
+	soffice := tool(t, "soffice", "libreoffice-calc-nogui")
 	d, inds := load(t)
 	m := meta(t, d, "QJ2")
 	// WORKBOOK_OUT=DIR keeps the filled-in workbooks there, with PDF
