@@ -273,6 +273,11 @@ func TestRealContent(t *testing.T) {
 			}
 		}
 	}
+	// Every page shares the default social image, an asset the build publishes.
+	og := regexp.MustCompile(`<meta property="og:image" content="https://[^/]+/(assets/social\.[0-9a-f]{10}\.png)">`).FindSubmatch(s.Files["index.html"])
+	if og == nil || len(s.Files[string(og[1])]) == 0 || !bytes.Contains(s.Files["index.html"], []byte(`<meta property="og:image:width" content="1200">`)) {
+		t.Errorf("the home page's og:image is missing or not published: %q", og)
+	}
 	// The footer's legal line and the privacy notice come from the settings.
 	src, err := os.ReadFile("../../../" + SettingsFile)
 	if err != nil {
