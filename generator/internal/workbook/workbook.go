@@ -373,15 +373,20 @@ const defaultColumnWidth = 8.43
 // sheetPoints is the printed width of a sheet's columns, up to the last
 // column given a width.
 func (b *book) sheetPoints(sheet string) float64 {
+	pt := 0.0
+	for c := 1; c <= b.lastColumn(sheet); c++ {
+		pt += columnPoints(b.colWidthOf(sheet, c))
+	}
+	return pt
+}
+
+// lastColumn is the sheet's last column written or given a width.
+func (b *book) lastColumn(sheet string) int {
 	last := b.used[sheet][0]
 	for c := range b.width[sheet] {
 		last = max(last, c)
 	}
-	pt := 0.0
-	for c := 1; c <= last; c++ {
-		pt += columnPoints(b.colWidthOf(sheet, c))
-	}
-	return pt
+	return last
 }
 
 // colWidthOf is a column's width in characters.
@@ -433,10 +438,10 @@ func (b *book) print(sheet, repeatRows string, widthPt float64) {
 	// The print area is the cells in use, so that a long line of text does
 	// not spill onto a page of its own beyond the last column.
 	if u := b.used[sheet]; u[0] > 0 && b.err == nil {
-		b.fail(b.f.SetDefinedName(&excelize.DefinedName{Name: "_xlnm.Print_Area", RefersTo: fmt.Sprintf("%s!$A$1:$%s$%d", quote(sheet), colName(max(u[0], len(b.width[sheet]))), u[1]), Scope: sheet}))
+		b.fail(b.f.SetDefinedName(&excelize.DefinedName{Name: "_xlnm.Print_Area", RefersTo: fmt.Sprintf("%s!$A$1:$%s$%d", quote(sheet), colName(b.lastColumn(sheet)), u[1]), Scope: sheet}))
 	}
 	var titles []string
-	span := max(b.used[sheet][0], len(b.width[sheet]), 1) // the columns a line of text may take
+	span := max(b.lastColumn(sheet), 1) // the columns a line of text may take
 	if n := b.frozen[sheet]; n > 0 && !fit && scale == MinPrintScale {
 		titles = append(titles, fmt.Sprintf("%s!$A:$%s", quote(sheet), colName(n)))
 		span = n // repeated on every page: a line stays inside them
