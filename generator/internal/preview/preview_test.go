@@ -227,8 +227,18 @@ func TestEditErrorFixCSS(t *testing.T) {
 	if fmt.Sprint(ch["pages"]) != "[/guide/two/]" || ch["css"] != false {
 		t.Errorf("change event %v", ch)
 	}
-	if _, _, body := get(t, r.url+"/guide/two/"); !strings.Contains(body, "Fresh words.") {
+	_, _, body := get(t, r.url+"/guide/two/")
+	if !strings.Contains(body, "Fresh words.") {
 		t.Error("the edit is not served")
+	}
+	// The same bytes saved again change nothing, and keep the version: a
+	// page that connects now is not told to reload.
+	write(t, page, "---\ntitle: Two\ndescription: d\nweight: 2\n---\n## Details\nFresh words.\n")
+	if same := ev.next(t, evChange); fmt.Sprint(same["version"]) != fmt.Sprint(ch["version"]) || fmt.Sprint(same["pages"]) != "[]" {
+		t.Errorf("an unchanged save moved the version from %v: %v", ch["version"], same)
+	}
+	if _, _, again := get(t, r.url+"/guide/two/"); !strings.Contains(again, fmt.Sprintf(`data-version="%v"`, ch["version"])) {
+		t.Errorf("the page is served with another version than %v", ch["version"])
 	}
 
 	write(t, page, "---\ntitle: [\n---\n")

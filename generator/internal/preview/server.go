@@ -197,7 +197,13 @@ func (s *Server) Rebuild(ctx context.Context, paths []string) (*site.Result, err
 		}
 		res = again
 	}
-	s.version++
+	// A build that changed nothing (a file saved as it was, a second event
+	// for one save) keeps the version: a page compares its version when its
+	// event stream connects, and must not reload for nothing (a page that
+	// had just reloaded for the first build did, in the middle of use).
+	if err != nil || len(res.Changed) > 0 {
+		s.version++
+	}
 	if err != nil {
 		msgs := errorLines(err)
 		fmt.Fprintf(s.cfg.Out, "bcs serve: build failed (still serving the last good build):\n  %s\n", strings.Join(msgs, "\n  "))
