@@ -13,8 +13,9 @@
   // (the packs finder sends what was typed this way). The #fragment stays on
   // the device; nothing is filled that the visitor has already answered, and
   // the visitor still reviews and sends the form.
-  if (location.hash.lastIndexOf('#fill?', 0) === 0) {
-    new URLSearchParams(location.hash.slice(6)).forEach(function (value, name) {
+  var hash = location.hash || '';
+  if (hash.lastIndexOf('#fill?', 0) === 0) {
+    new URLSearchParams(hash.slice(6)).forEach(function (value, name) {
       var el = form.elements[name];
       if (!el) return;
       if (el.length !== undefined && el.tagName !== 'SELECT') { // a radio group
