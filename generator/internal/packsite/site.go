@@ -548,23 +548,15 @@ func size(n int) string {
 // ICB the visitor chose. unknown is the index in ids of an id the pack
 // lacks, or -1.
 func (s *Set) DocItems(ids []string) (items []template.HTML, unknown int) {
-	if s == nil || s.Data == nil {
+	all := s.DocEntries()
+	if all == nil {
 		return nil, -1
-	}
-	type entry struct{ id, listed, at string }
-	var all []entry
-	m := s.Data.Manifest
-	for _, d := range m.Documents {
-		all = append(all, entry{d.ID, d.ListedAs, d.ID + "/"})
-	}
-	for _, w := range m.Workbooks {
-		all = append(all, entry{w.ID, w.ListedAs, "#workbook-" + w.ID})
 	}
 	pick := all
 	if ids != nil {
 		pick = nil
 		for i, id := range ids {
-			k := slices.IndexFunc(all, func(e entry) bool { return e.id == id })
+			k := slices.IndexFunc(all, func(e DocEntry) bool { return e.ID == id })
 			if k < 0 {
 				return nil, i
 			}
@@ -572,22 +564,40 @@ func (s *Set) DocItems(ids []string) (items []template.HTML, unknown int) {
 		}
 	}
 	for _, e := range pick {
-		items = append(items, template.HTML(`<a href="`+FinderURL+`" data-pack-doc="`+template.HTMLEscapeString(e.at)+`">`+template.HTMLEscapeString(e.listed)+`</a>`)) // #nosec: escaped text, fixed URL
+		items = append(items, template.HTML(`<a href="`+FinderURL+`" data-pack-doc="`+template.HTMLEscapeString(e.At)+`">`+template.HTMLEscapeString(e.ListedAs)+`</a>`)) // #nosec: escaped text, fixed URL
 	}
 	return items, -1
 }
 
-// DocIDs lists the ids of the pack's documents and workbooks.
-func (s *Set) DocIDs() []string {
-	if s == nil || s.Data == nil {
+// DocEntry is one of the pack's documents or workbooks as the site links
+// it from outside a pack.
+type DocEntry struct {
+	ID, Title, Summary, ListedAs string
+	At                           string // where it is inside a pack: a document's page ("<id>/"), a workbook's line ("#workbook-<id>")
+}
+
+// DocEntries lists the pack's documents, then its workbooks (nil without
+// packs).
+func (s *Set) DocEntries() []DocEntry {
+	if s == nil || s.Data == nil || s.Data.Manifest == nil {
 		return nil
 	}
-	var ids []string
-	for _, d := range s.Data.Manifest.Documents {
-		ids = append(ids, d.ID)
+	var all []DocEntry
+	m := s.Data.Manifest
+	for _, d := range m.Documents {
+		all = append(all, DocEntry{d.ID, d.Title, d.Summary, d.ListedAs, d.ID + "/"})
 	}
-	for _, w := range s.Data.Manifest.Workbooks {
-		ids = append(ids, w.ID)
+	for _, w := range m.Workbooks {
+		all = append(all, DocEntry{w.ID, w.Title, w.Summary, w.ListedAs, "#workbook-" + w.ID})
+	}
+	return all
+}
+
+// DocIDs lists the ids of the pack's documents and workbooks.
+func (s *Set) DocIDs() []string {
+	var ids []string
+	for _, e := range s.DocEntries() {
+		ids = append(ids, e.ID)
 	}
 	return ids
 }

@@ -49,15 +49,8 @@ func (x *searchIndex) get(r *renderer, graph *page.Graph) []view.SearchEntry {
 				}
 			}
 		}
-		if r.packs == nil || r.packs.Data == nil || r.packs.Data.Manifest == nil {
-			return
-		}
-		m := r.packs.Data.Manifest
-		for _, d := range m.Documents {
-			x.entries = append(x.entries, view.SearchEntry{Title: d.Title, URL: packsite.FinderURL, Page: "Starter pack", Kind: "pack", Text: snippet(d.Summary), Doc: d.ID + "/"})
-		}
-		for _, w := range m.Workbooks {
-			x.entries = append(x.entries, view.SearchEntry{Title: w.Title, URL: packsite.FinderURL, Page: "Starter pack", Kind: "pack", Text: snippet(w.Summary), Doc: "#workbook-" + w.ID})
+		for _, d := range r.packs.DocEntries() {
+			x.entries = append(x.entries, view.SearchEntry{Title: d.Title, URL: packsite.FinderURL, Page: "Starter pack", Kind: "pack", Text: snippet(d.Summary), Doc: d.At})
 		}
 	})
 	return x.entries
