@@ -55,18 +55,32 @@ func parse(t *testing.T, rel, src string) *Page {
 
 func TestParseErrors(t *testing.T) {
 	tests := map[string]string{
-		"---\ntitle: T\ndescription: D\ndate: 2026-13-01\n---\n":                                        `content/x.md:4:7: malformed date "2026-13-01"`,
-		"---\ntitle: T\ndescription: D\nslug: Not OK\n---\n":                                            `content/x.md:4:7: slug "Not OK" must be`,
-		"---\ntitle: T\ndescription: D\nurl: no-slash\n---\n":                                           `content/x.md:4:6: url "no-slash" must be`,
-		"---\ntitle: T\ndescription: D\naliases: [/Old/]\n---\n":                                        `content/x.md:4:11: alias "/Old/" must be`,
-		"---\ntitle: T\ndescription: D\nsections: [{body: x}]\n---\n":                                   `section 1: missing heading`,
-		"---\ntitle: T\ndescription: D\nsections:\n  - heading: H\n    items: [a]\n    faqs: []\n---\n": `content/x.md:5:5: a section holds at most one of`,
-		"---\ntitle: T\ndescription: D\nsections:\n  - heading: H\n---\n":                               `section "H" has nothing in it`,
+		"---\ntitle: T\ndescription: D\ndate: 2026-13-01\n---\n":                                                                                            `content/x.md:4:7: malformed date "2026-13-01"`,
+		"---\ntitle: T\ndescription: D\nslug: Not OK\n---\n":                                                                                                `content/x.md:4:7: slug "Not OK" must be`,
+		"---\ntitle: T\ndescription: D\nurl: no-slash\n---\n":                                                                                               `content/x.md:4:6: url "no-slash" must be`,
+		"---\ntitle: T\ndescription: D\naliases: [/Old/]\n---\n":                                                                                            `content/x.md:4:11: alias "/Old/" must be`,
+		"---\ntitle: T\ndescription: D\nsections: [{body: x}]\n---\n":                                                                                       `section 1: missing heading`,
+		"---\ntitle: T\ndescription: D\nsections:\n  - heading: H\n    items: [a]\n    faqs: []\n---\n":                                                     `content/x.md:5:5: a section holds at most one of`,
+		"---\ntitle: T\ndescription: D\nsections:\n  - heading: H\n---\n":                                                                                   `section "H" has nothing in it`,
+		"---\ntitle: T\ndescription: D\nsections:\n  - heading: H\n    image:\n      alt: A nurse\n---\n":                                                   `content/x.md:7:7: an image needs src`,
+		"---\ntitle: T\ndescription: D\nsections:\n  - heading: H\n    image:\n      src: /images/a.jpg\n---\n":                                             `content/x.md:7:7: an image needs alt`,
+		"---\ntitle: T\ndescription: D\nsections:\n  - heading: H\n    image:\n      src: images/a.jpg\n      alt: A nurse\n---\n":                          `content/x.md:7:12: image src "images/a.jpg" must be a site path starting with /`,
+		"---\ntitle: T\ndescription: D\nsections:\n  - heading: H\n    image:\n      src: https://example.com/a.jpg\n      alt: A nurse\n---\n":             `must be a site path starting with /`,
+		"---\ntitle: T\ndescription: D\nsections:\n  - heading: H\n    image:\n      src: /images/../a.jpg\n      alt: A nurse\n---\n":                      `must be a plain path`,
+		"---\ntitle: T\ndescription: D\nsections:\n  - heading: H\n    image:\n      src: /images/a.gif\n      alt: A nurse\n---\n":                         `a section image is a JPEG (.jpg) or PNG (.png) file`,
+		"---\ntitle: T\ndescription: D\nsections:\n  - heading: H\n    image:\n      src: /images/a.jpg\n      alt: A nurse\n      decorative: true\n---\n": `content/x.md:8:12: this image is marked decorative, so its alt text must be empty`,
+		"---\ntitle: T\ndescription: D\nsections:\n  - heading: H\n    image:\n      src: /images/clinic.jpg\n      alt: clinic.jpg\n---\n":                 `is the file's name`,
+		"---\ntitle: T\ndescription: D\nsections:\n  - heading: H\n    image:\n      src: /images/a.jpg\n      alt: xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\n---\n": `alt text is 251 characters`,
 	}
 	for src, want := range tests {
 		_, err := Parse("content/x.md", "x.md", []byte(src))
 		if err == nil || !strings.Contains(err.Error(), want) {
 			t.Errorf("Parse(%q):\n got %v\nwant %s", src, err, want)
+		}
+	}
+	for _, ok := range []string{"      src: /images/a.jpg\n      alt: A pharmacist and a GP at a desk\n", "      src: /a.PNG\n      decorative: true\n"} {
+		if _, err := Parse("content/x.md", "x.md", []byte("---\ntitle: T\ndescription: D\nsections:\n  - heading: H\n    image:\n"+ok+"---\n")); err != nil {
+			t.Errorf("a good image was refused: %v", err)
 		}
 	}
 	if _, err := Parse("content/Bad Name.md", "Bad Name.md", []byte("---\ntitle: T\ndescription: D\n---\n")); err == nil {

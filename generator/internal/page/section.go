@@ -2,6 +2,8 @@ package page
 
 import (
 	"fmt"
+	"path"
+	"slices"
 	"strings"
 
 	"github.com/bcs/publish/generator/internal/diag"
@@ -24,7 +26,27 @@ type Section struct {
 	FromPack   []string `yaml:"from_pack"`      // a list of resources: these of the starter pack's documents and workbooks, by id
 	FAQs       []FAQ    `yaml:"faqs"`           // questions and Markdown answers
 	Action     *Action  `yaml:"action"`         // a call to action
+
+	Image *Image `yaml:"image"` // a picture shown under the heading, with any kind of section
 }
+
+// Image is a section's picture: a JPEG or PNG file in content/, named by
+// its site path, published only as the resized variants the build makes.
+type Image struct {
+	Src        string `yaml:"src"`        // the file's site path: /images/clinic.jpg is content/images/clinic.jpg
+	Alt        string `yaml:"alt"`        // what the picture shows, for people who cannot see it
+	Decorative bool   `yaml:"decorative"` // true: it adds nothing the text does not say, so alt stays empty
+}
+
+// MaxAlt is the longest alt text allowed: screen readers read it in one
+// breath, and a picture that needs more is described in the text.
+const MaxAlt = 250
+
+// ImageExts are the file types a section image may be.
+var ImageExts = []string{".jpg", ".jpeg", ".png"}
+
+// ImageRel is the content rel of the image file at site path src.
+func ImageRel(src string) string { return strings.TrimPrefix(src, "/") }
 
 // Slot is one line of a rhythm: when, and what happens.
 type Slot struct {
@@ -102,8 +124,8 @@ func validateSections(p *Page) diag.List {
 		if s.FromPack != nil && len(s.FromPack) == 0 {
 			add(".from_pack", "from_pack is empty: list the ids of the pack documents (packs/pack.yaml) the section names")
 		}
-		if s.Kind() == Prose && strings.TrimSpace(s.Body) == "" {
-			add("", "section %q has nothing in it: add a body or one of rhythm, benchmarks, items, faqs, action", s.Heading)
+		if s.Kind() == Prose && strings.TrimSpace(s.Body) == "" && s.Image == nil {
+			add("", "section %q has nothing in it: add a body, an image or one of rhythm, benchmarks, items, faqs, action", s.Heading)
 		}
 		for j, slot := range s.Rhythm {
 			if slot.When == "" || slot.What == "" {
@@ -130,11 +152,46 @@ func validateSections(p *Page) diag.List {
 				}
 			}
 		}
+		if img := s.Image; img != nil {
+			errs = append(errs, validateImage(img, at)...)
+		}
 		if a := s.Action; a != nil && (a.Label == "" || a.URL == "") {
 			add(".action", "an action needs both label and url")
 		} else if a != nil && !safeURL(a.URL) {
 			add(".action.url", "action url %q must be a page of this site (/contact/), or an https:, mailto: or tel: address", a.URL)
 		}
+	}
+	return errs
+}
+
+// validateImage checks what can be checked of a section image without its
+// file (the build reads the file: site.Builder's images stage).
+func validateImage(img *Image, at func(string) diag.Pos) diag.List {
+	var errs diag.List
+	add := func(field, format string, args ...any) {
+		errs = append(errs, diag.Errorf(at(".image"+field), format, args...))
+	}
+	src := img.Src
+	switch ext := strings.ToLower(path.Ext(src)); {
+	case src == "":
+		add("", "an image needs src: the site path of a JPEG or PNG file in content/, like /images/clinic.jpg")
+	case !strings.HasPrefix(src, "/") || strings.HasPrefix(src, "//") || strings.Contains(src, "://"):
+		add(".src", "image src %q must be a site path starting with / (the file content%s is /%s): pictures from other sites are not published", src, "/"+strings.TrimPrefix(src, "/"), strings.TrimPrefix(src, "/"))
+	case path.Clean(src) != src || strings.Contains(src, "\\"):
+		add(".src", "image src %q must be a plain path, without . or .. or doubled slashes; write %q", src, path.Clean(strings.ReplaceAll(src, "\\", "/")))
+	case !slices.Contains(ImageExts, ext):
+		add(".src", "image src %q: a section image is a JPEG (.jpg) or PNG (.png) file; save it as one of those", src)
+	}
+	alt := strings.TrimSpace(img.Alt)
+	switch {
+	case img.Decorative && img.Alt != "":
+		add(".alt", "this image is marked decorative, so its alt text must be empty; remove decorative: true if the alt text says something the page needs")
+	case !img.Decorative && alt == "":
+		add("", "an image needs alt: a short description of what it shows for people who cannot see it (or decorative: true if it adds nothing the text does not say)")
+	case len([]rune(alt)) > MaxAlt:
+		add(".alt", "alt text is %d characters; keep it under %d and describe the rest in the section's text", len([]rune(alt)), MaxAlt)
+	case src != "" && strings.EqualFold(alt, path.Base(src)) || strings.EqualFold(alt, strings.TrimSuffix(path.Base(src), path.Ext(src))):
+		add(".alt", "alt text %q is the file's name: say what the picture shows", img.Alt)
 	}
 	return errs
 }

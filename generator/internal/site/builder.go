@@ -15,6 +15,7 @@ import (
 	"github.com/bcs/publish/generator/internal/config"
 	"github.com/bcs/publish/generator/internal/diag"
 	"github.com/bcs/publish/generator/internal/form"
+	"github.com/bcs/publish/generator/internal/images"
 	"github.com/bcs/publish/generator/internal/inputfs"
 	"github.com/bcs/publish/generator/internal/layout"
 	"github.com/bcs/publish/generator/internal/linkcheck"
@@ -68,7 +69,8 @@ type snapshot struct {
 	forms   string                // what the forms say of their thank-you pages (formsRead)
 	outs    map[string]*pageOut   // page rel -> what rendering it produced
 	files   map[string][]byte
-	packs   *packsite.Set // the packs, their pages and their files
+	packs   *packsite.Set            // the packs, their pages and their files
+	images  map[string]*images.Image // content rel -> the section image made from it, for the images in use
 }
 
 // clone copies s deeply enough that an update can change the copy without
@@ -231,8 +233,13 @@ func (b *Builder) update(ctx context.Context) (_ *Result, err error) {
 	if err := b.checkOutputs(pages, forms); err != nil {
 		return nil, err
 	}
+	imgChanged, err := b.sectionImages(ctx, pages, staticChanged)
+	if err != nil {
+		return nil, err
+	}
 	ch := b.changes(last, graph, changedPages, before)
 	ch.set(view.ReadInputs, p.inputs)
+	ch.images = imgChanged
 	newAssets, err := b.loadLook(p, ch, last, graph, forms)
 	if err != nil {
 		return nil, err
@@ -247,7 +254,7 @@ func (b *Builder) update(ctx context.Context) (_ *Result, err error) {
 	if !b.built || ch.values[view.ReadSearch] || p.inputs {
 		changed[SearchFile] = &outFile{path: SearchFile, data: searchJSON(b.r.Search(), b.packs.AreaURLs())}
 	}
-	if err := b.otherOutputs(changed, outs, pages, published, newAssets, staticChanged, p.packs, last, ch.graph || !b.built || p.inputs); err != nil {
+	if err := b.otherOutputs(changed, outs, pages, published, newAssets, staticChanged, imgChanged, p.packs, last, ch.graph || !b.built || p.inputs); err != nil {
 		return nil, err
 	}
 	b.dropUnchanged(changed)
@@ -307,7 +314,7 @@ func (b *Builder) loadLook(p plan, ch *changes, last *snapshot, graph *page.Grap
 		p.templates = true // their asset function reads the renderer they were loaded with
 	}
 	oldCSP := r.csp
-	r.graph, r.forms, r.csp, r.faqs, r.search, r.packs = graph, forms, contentSecurityPolicy(formOrigins(forms)), &faqHub{}, &searchIndex{}, b.packs
+	r.graph, r.forms, r.csp, r.faqs, r.search, r.packs, r.images = graph, forms, contentSecurityPolicy(formOrigins(forms)), &faqHub{}, &searchIndex{}, b.packs, b.images
 	ch.set(view.ReadCSP, oldCSP != r.csp)
 	b.forms = formsRead(forms)
 	ch.set(view.ReadForms, b.forms != last.forms)
@@ -366,7 +373,7 @@ func (b *Builder) renderPages(ctx context.Context, pages []*page.Page, render ma
 // published that are gone, the assets, the static files, the packs' files (packs:
 // the packs were synced), the sitemap and robots.txt (structural: the
 // site's shape or settings changed) and the headers file.
-func (b *Builder) otherOutputs(changed map[string]*outFile, outs map[string]*pageOut, pages []*page.Page, published map[string]bool, newAssets *assets.Set, staticChanged map[string]bool, packs bool, last *snapshot, structural bool) error {
+func (b *Builder) otherOutputs(changed map[string]*outFile, outs map[string]*pageOut, pages []*page.Page, published map[string]bool, newAssets *assets.Set, staticChanged, imgChanged map[string]bool, packs bool, last *snapshot, structural bool) error {
 	set := func(name string, data []byte) { changed[name] = &outFile{path: name, data: data} }
 	for rel, out := range b.outs {
 		if !published[rel] || outs[rel] != nil {
@@ -389,8 +396,8 @@ func (b *Builder) otherOutputs(changed map[string]*outFile, outs map[string]*pag
 			set(f, data)
 		}
 	}
-	for rel := range staticChanged {
-		if !b.static[rel] {
+	for rel := range mergeKeys(staticChanged, imgChanged) {
+		if !b.static[rel] || b.images[rel] != nil { // gone, or published only as a section image's variants
 			changed[rel] = nil
 			continue
 		}
@@ -405,6 +412,7 @@ func (b *Builder) otherOutputs(changed map[string]*outFile, outs map[string]*pag
 		}
 		set(rel, data)
 	}
+	b.imageOutputs(changed, imgChanged, last)
 	if packs {
 		for f := range last.packs.Files {
 			if _, ok := b.packs.Files[f]; !ok {

@@ -11,6 +11,8 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/bcs/publish/generator/internal/images"
+
 	"github.com/bcs/publish/generator/internal/diag"
 	"github.com/bcs/publish/generator/internal/form"
 	"github.com/bcs/publish/generator/internal/page"
@@ -42,8 +44,9 @@ var reservedFiles = map[string]string{
 }
 
 var reservedDirs = map[string]string{
-	"assets/":      "the site's stylesheets, scripts and images from assets/, served with a year-long cache",
-	FormsDir + "/": "the forms the receiver reads",
+	"assets/":        "the site's stylesheets, scripts and images from assets/, served with a year-long cache",
+	FormsDir + "/":   "the forms the receiver reads",
+	images.Dir + "/": "the resized section images the build makes",
 }
 
 // staticProblem says why content/<rel> cannot be published, or "".

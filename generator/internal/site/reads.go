@@ -24,6 +24,7 @@ type changes struct {
 	// The site-wide values that changed (the hub, the packs, the areas, the
 	// manifest, the forms, the policy, the assets, the inputs), by kind.
 	values map[view.ReadKind]bool
+	images map[string]bool // the section images (content rels) whose variants changed, came or went
 
 	memo map[view.Read]bool
 }
@@ -37,7 +38,7 @@ func (c *changes) set(k view.ReadKind, changed bool) {
 
 // any reports whether any value a page may read changed.
 func (c *changes) any() bool {
-	return len(c.nav) > 0 || c.graph || len(c.values) > 0 || c.templates != nil
+	return len(c.nav) > 0 || c.graph || len(c.values) > 0 || len(c.images) > 0 || c.templates != nil
 }
 
 // changed reports whether the value r names differs.
@@ -47,6 +48,8 @@ func (c *changes) changed(r view.Read) bool {
 		return c.nav[r.Rel]
 	case view.ReadTemplate:
 		return c.templates != nil && c.templates(r.Rel)
+	case view.ReadImage:
+		return c.images[r.Rel]
 	case view.ReadParent, view.ReadChildren, view.ReadNearby: // compared in the graphs, below
 	default:
 		return c.values[r.Kind]

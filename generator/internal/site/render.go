@@ -8,6 +8,7 @@ import (
 	"github.com/bcs/publish/generator/internal/config"
 	"github.com/bcs/publish/generator/internal/diag"
 	"github.com/bcs/publish/generator/internal/form"
+	"github.com/bcs/publish/generator/internal/images"
 	"github.com/bcs/publish/generator/internal/indicator"
 	"github.com/bcs/publish/generator/internal/layout"
 	"github.com/bcs/publish/generator/internal/markdown"
@@ -29,7 +30,8 @@ type renderer struct {
 	faqs       *faqHub
 	search     *searchIndex
 	packs      *packsite.Set
-	now        time.Time // the day of the build: which ICBs are in force
+	images     map[string]*images.Image // the section images, by content rel
+	now        time.Time                // the day of the build: which ICBs are in force
 }
 
 // funcs are the functions templates may call. The templates keep the

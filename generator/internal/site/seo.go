@@ -15,6 +15,7 @@ import (
 	htmlx "github.com/tdewolff/parse/v2/html"
 
 	"github.com/bcs/publish/generator/internal/config"
+	"github.com/bcs/publish/generator/internal/images"
 	"github.com/bcs/publish/generator/internal/page"
 	"github.com/bcs/publish/generator/internal/view"
 )
@@ -146,6 +147,8 @@ func headers(csp string) []byte {
 		"  X-Content-Type-Options: nosniff\n" +
 		"  Referrer-Policy: strict-origin-when-cross-origin\n" +
 		"/assets/*\n" +
+		"  Cache-Control: public, max-age=31536000, immutable\n" +
+		"/" + images.Dir + "/*\n" +
 		"  Cache-Control: public, max-age=31536000, immutable\n")
 }
 

@@ -78,6 +78,15 @@ func (r *renderer) view(p *page.Page) (*view.View, error) {
 			v.Record(view.ReadManifest, "")
 			v.Record(view.ReadAreas, "") // PackAreas
 		}
+		if s.Image != nil {
+			v.Record(view.ReadImage, page.ImageRel(s.Image.Src))
+		}
+	}
+	for i := range v.Sections {
+		if img := v.Sections[i].Image; img != nil {
+			img.Lazy = false // the page's first picture is likely in view as it opens: load it at once
+			break
+		}
 	}
 	switch d := p.Data.(type) {
 	case *packsite.Pack:
@@ -184,6 +193,9 @@ func (r *renderer) section(p *page.Page, i int, s page.Section, id string, ids *
 	sv := view.SectionView{ID: id, Kind: s.Kind(), Eyebrow: s.Eyebrow, Heading: s.Heading, Action: s.Action}
 	if s.Body != "" {
 		sv.Body = md(".body", s.Body, false)
+	}
+	if s.Image != nil {
+		sv.Image = imageView(r.images[page.ImageRel(s.Image.Src)], strings.TrimSpace(s.Image.Alt), true)
 	}
 	for j, slot := range s.Rhythm {
 		sv.Rhythm = append(sv.Rhythm, view.SlotView{When: slot.When, What: md(fmt.Sprintf(".rhythm[%d].what", j), slot.What, true)})

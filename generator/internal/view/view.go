@@ -248,7 +248,24 @@ type SectionView struct {
 	PackAreas  string // with PackLinks: every pack page, space-separated (a remembered choice must be one)
 	FAQs       []FAQView
 	Action     *page.Action
+	Image      *ImageView // any kind of section may have one
 }
+
+// ImageView is a section's picture as the page shows it: the widest variant
+// as src, every variant in Srcset, its size (so the page does not move as
+// it loads) and whether it loads only when scrolled near.
+type ImageView struct {
+	Src           string
+	Srcset        string // "/img/a-480.x.jpg 480w, ..."
+	Sizes         string
+	Width, Height int
+	Alt           string // "" for a decorative picture
+	Lazy          bool   // not the page's first picture: loading="lazy"
+}
+
+// ImageSizes is the sizes attribute of a section image: the text column
+// (44rem) on a screen wide enough for it, the screen's width below that.
+const ImageSizes = "(min-width: 48rem) 44rem, 100vw"
 
 // SlotView is one rendered rhythm entry.
 type SlotView struct {
@@ -293,6 +310,7 @@ const (
 	ReadAssets                   // the assets' hashed URLs
 	ReadInputs                   // site.yaml, the indicators and the ICBs
 	ReadSearch                   // the search index: every page's titles, sections and questions, the pack's documents
+	ReadImage                    // a section image's variants (Rel: the image file's content rel)
 )
 
 // Record notes that making v read the value kind of rel.
