@@ -31,7 +31,7 @@ import (
 
 // FormatVersion changes whenever this package's output changes for the same
 // data, so that cached packs are rebuilt.
-const FormatVersion = "packsite/3"
+const FormatVersion = "packsite/4"
 
 // Pack is one area's built pack.
 type Pack struct {
@@ -138,7 +138,8 @@ func Build(d *pack.Data, area pack.Area, md *markdown.Converter, opt Options) (*
 	var powerBI []bundle.File // after the workbooks
 	for i := range m.Workbooks {
 		w := &m.Workbooks[i]
-		meta := workbook.Meta{Pack: p, Version: m.Version, Date: m.ReleasedAt, Control: Control(d, w.Title, w.Review, p), Author: opt.Site, Keywords: "medicines optimisation; " + ods}
+		meta := workbook.Meta{Pack: p, Version: m.Version, Date: m.ReleasedAt, Control: Control(d, w.Title, w.Review, p), Author: opt.Site, Keywords: "medicines optimisation; " + ods,
+			Logo: d.Logo, LogoAlt: opt.Site + " logo"}
 		var data []byte
 		switch w.ID {
 		case pack.DashboardWorkbook:

@@ -106,6 +106,7 @@ func (b *book) dashAbout(m Meta) (practice, first string) {
 	p := m.Pack
 	b.widths(s, 30, 100)
 	b.titles(s, DashboardTitle, m)
+	b.logo(s, m)
 	row := b.about(s, m, DashboardTitle, 4)
 	aboutPracticeRow, aboutMonthRow := row+1, row+2
 	b.set(s, 1, row, "Your practice", b.heading)

@@ -100,6 +100,11 @@ func TestWorkbooksPrintOnA4(t *testing.T) {
 	pdftotext := tool(t, "pdftotext", "poppler-utils")
 	d, inds := load(t)
 	m := meta(t, d, "QJ2")
+	logo, err := os.ReadFile(filepath.Join("..", "..", "..", "packs", "logo.png"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	m.Logo, m.LogoAlt = logo, "BCS logo"
 	dir := t.TempDir()
 	dash, err := Dashboard(inds, m)
 	if err != nil {
@@ -119,7 +124,23 @@ func TestWorkbooksPrintOnA4(t *testing.T) {
 	if out, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("soffice: %v\n%s", err, out)
 	}
+	if keep := os.Getenv("PRINT_DIR"); keep != "" { // PRINT_DIR=/tmp/x keeps the PDFs to look at
+		for _, name := range []string{"dashboard.pdf", "tracker.pdf", "dashboard.xlsx", "tracker.xlsx"} {
+			if data, err := os.ReadFile(filepath.Join(dir, name)); err == nil {
+				_ = os.WriteFile(filepath.Join(keep, name), data, 0o644)
+			}
+		}
+	}
+	pdfimages := tool(t, "pdfimages", "poppler-utils")
 	for _, name := range []string{"dashboard", "tracker"} {
+		// The logo prints on the About sheet's page, the first.
+		list, err := exec.Command(pdfimages, "-list", "-f", "1", "-l", "1", filepath.Join(dir, name+".pdf")).Output()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !regexp.MustCompile(`(?m)^\s+1\s+\d+\s+image\s+\d+\s+\d+\s+rgb`).Match(list) {
+			t.Errorf("%s: the logo is not on the first page:\n%s", name, list)
+		}
 		pages := pdfPages(t, pdftotext, filepath.Join(dir, name+".pdf"))
 		if len(pages) < 3 {
 			t.Fatalf("%s printed %d pages", name, len(pages))

@@ -138,6 +138,7 @@ func (b *book) trackerAbout(m Meta) {
 	s := AboutSheet
 	b.widths(s, 30, 100)
 	b.titles(s, TrackerTitle, m)
+	b.logo(s, m)
 	row := b.about(s, m, TrackerTitle, 4)
 	row = b.lines(s, row, "How to use this workbook",
 		"1. Log every medicines safety communication the practice receives on the Alerts sheet, one row each, the day it arrives. Yellow cells are the ones you type in.",

@@ -15,6 +15,7 @@ import (
 	"bytes"
 	"encoding/xml"
 	"fmt"
+	"image/png"
 	"io"
 	"maps"
 	"slices"
@@ -40,7 +41,13 @@ type Meta struct {
 	Control  [][2]string // document control rows: Title is replaced by the workbook's own
 	Author   string      // the organisation
 	Keywords string
+	Logo     []byte // the organisation's logo, a square PNG, at the top right of the About sheet (nil: none)
+	LogoAlt  string // its text alternative
 }
+
+// LogoPixels is the logo's side on the About sheet, in pixels at 100% zoom
+// (36 pt: the height of the title row it sits in).
+const LogoPixels = 48
 
 // Colours: NHS identity blue for headings; Excel's standard good, neutral
 // and bad fills for green, amber and red, which keep text readable.
@@ -482,6 +489,25 @@ func (b *book) print(sheet, repeatRows string, widthPt float64) {
 func (b *book) titles(sheet, title string, m Meta) {
 	b.set(sheet, 1, 1, title, b.title)
 	b.set(sheet, 1, 2, fmt.Sprintf("%s (%s): BCS medicines optimisation starter pack, version %s", m.Pack.Area.Title(), m.Pack.Area.Key(), m.Version), b.subtitle)
+}
+
+// logo puts m's logo at the top right of the About sheet, inside the
+// right edge of column B (whose width is set), in a title row made tall
+// enough to hold it, so it covers no text and prints inside the page.
+func (b *book) logo(sheet string, m Meta) {
+	if m.Logo == nil || b.err != nil {
+		return
+	}
+	cfg, err := png.DecodeConfig(bytes.NewReader(m.Logo))
+	if err != nil {
+		b.fail(fmt.Errorf("the logo is not a PNG image: %w", err))
+		return
+	}
+	colPx := int(b.width[sheet][2]*7 + 5) // Excel's pixel width of a column at 100% (Calibri 11: 7 px a character, 5 of padding)
+	scale := float64(LogoPixels) / float64(cfg.Width)
+	b.fail(b.f.SetRowHeight(sheet, 1, LogoPixels*0.75+6))
+	b.fail(b.f.AddPictureFromBytes(sheet, "B1", &excelize.Picture{Extension: ".png", File: m.Logo, InsertType: excelize.PictureInsertTypePlaceOverCells,
+		Format: &excelize.GraphicOptions{AltText: m.LogoAlt, OffsetX: colPx - LogoPixels - 8, OffsetY: 4, ScaleX: scale, ScaleY: scale, Positioning: "oneCell", PrintObject: ptr(true), Locked: ptr(true)}}))
 }
 
 // about writes the document control block from row, returning the next free row.

@@ -628,3 +628,44 @@ func BenchmarkAllICBs(b *testing.B) {
 		}
 	}
 }
+
+// TestLogoOnTheAboutSheet: both workbooks carry the organisation's logo at
+// B1 of the About sheet, with its text alternative, and none without one.
+func TestLogoOnTheAboutSheet(t *testing.T) {
+	d, inds := load(t)
+	logo, err := os.ReadFile(filepath.Join("..", "..", "..", "packs", "logo.png"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, withLogo := range []bool{true, false} {
+		m := meta(t, d, "QJ2")
+		if withLogo {
+			m.Logo, m.LogoAlt = logo, "BCS logo"
+		}
+		dash, err := Dashboard(inds, m)
+		if err != nil {
+			t.Fatal(err)
+		}
+		track, err := Tracker(m)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for name, data := range map[string][]byte{"dashboard": dash, "tracker": track} {
+			pics, err := open(t, data).GetPictures(AboutSheet, "B1")
+			if err != nil {
+				t.Fatal(err)
+			}
+			switch {
+			case !withLogo && len(pics) != 0:
+				t.Errorf("%s: a logo with none given", name)
+			case withLogo && (len(pics) != 1 || !bytes.Equal(pics[0].File, logo) || pics[0].Format.AltText != "BCS logo"):
+				t.Errorf("%s: About!B1 pictures %d, want the logo with its alt text", name, len(pics))
+			}
+		}
+	}
+	m := meta(t, d, "QJ2")
+	m.Logo = []byte("not a png")
+	if _, err := Tracker(m); err == nil || !strings.Contains(err.Error(), "the logo is not a PNG image") {
+		t.Errorf("a logo that is not a PNG: %v", err)
+	}
+}
