@@ -44,7 +44,7 @@ test-go:
 	set -o pipefail; $(GO) test -count=1 -timeout 10m -json $(PKGS) | $(GO) run ./generator/cmd/testsum
 
 ## test-e2e: Nu HTML checker, axe-core and reflow at 320 px in headless Chromium over every built page, the packs
-## finder, pack links and site search, the contact
+## finder, pack links and site search, section images (the variant chosen, lazy loading), the contact
 ## form end to end, the preview server's live reload, Lighthouse on four pages, and the gates
 ## failing on deliberately broken pages
 ## (fails when Chromium or Java is missing; SKIPs visibly with REQUIRE_TOOLS=0)

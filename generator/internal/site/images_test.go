@@ -78,7 +78,7 @@ func TestSectionImages(t *testing.T) {
 	for _, want := range []*regexp.Regexp{
 		regexp.MustCompile(`src="/img/clinic-1600\.[0-9a-f]{10}\.jpg"`),
 		regexp.MustCompile(`srcset="/img/clinic-480\.[0-9a-f]{10}\.jpg 480w, /img/clinic-800\.[0-9a-f]{10}\.jpg 800w, /img/clinic-1200\.[0-9a-f]{10}\.jpg 1200w, /img/clinic-1600\.[0-9a-f]{10}\.jpg 1600w"`),
-		regexp.MustCompile(`sizes="\(min-width: 48rem\) 44rem, 100vw"`),
+		regexp.MustCompile(`sizes="\(min-width: 48rem\) 44rem, calc\(100vw - 2rem\)"`),
 		regexp.MustCompile(`width="1600" height="800"`),
 		regexp.MustCompile(`alt="A pharmacist and a GP reading a medication review together"`),
 		regexp.MustCompile(`decoding="async"`),

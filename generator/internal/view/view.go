@@ -264,8 +264,9 @@ type ImageView struct {
 }
 
 // ImageSizes is the sizes attribute of a section image: the text column
-// (44rem) on a screen wide enough for it, the screen's width below that.
-const ImageSizes = "(min-width: 48rem) 44rem, 100vw"
+// (44rem) on a screen wide enough for it, below that the screen's width less
+// the page's side padding (at least 1rem a side).
+const ImageSizes = "(min-width: 48rem) 44rem, calc(100vw - 2rem)"
 
 // SlotView is one rendered rhythm entry.
 type SlotView struct {
