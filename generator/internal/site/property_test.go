@@ -4,6 +4,9 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"image"
+	"image/color"
+	"image/jpeg"
 	"maps"
 	"math/rand/v2"
 	"os"
@@ -23,7 +26,7 @@ import (
 //
 // It runs seeded random sequences of edits over the real project (content
 // bodies and front matter, page templates, partials, settings, CSS, pack
-// data and documents, renames, deletions, new folders) through the update
+// data and documents, renames, deletions, new folders, section pictures) through the update
 // path the preview uses (its options, Builder.Update with the changed
 // paths). A step that breaks the site is undone by the next one, so the
 // sequence keeps exercising good states too. make test runs a fixed budget
@@ -162,7 +165,7 @@ func randomEdit(rng *rand.Rand, fsys fstest.MapFS, i int) edit {
 	mark := fmt.Sprintf("edit %d", i)
 	pages := files(ContentDir+"/", ".md")
 	for {
-		switch rng.IntN(12) {
+		switch rng.IntN(13) {
 		case 0: // a body
 			p := pick(pages)
 			return edit{"body", map[string]string{p: text(p) + "\n\nA sentence added by " + mark + ".\n"}}
@@ -217,6 +220,23 @@ func randomEdit(rng *rand.Rand, fsys fstest.MapFS, i int) edit {
 				}}
 			}
 			return edit{"deletion", map[string]string{pick(pages): ""}}
+		case 12: // a section's picture: one added, changed, or its file removed (the next step undoes that)
+			const img = ContentDir + "/images/property.jpg"
+			colour := color.RGBA{uint8(rng.IntN(256)), uint8(rng.IntN(256)), uint8(rng.IntN(256)), 255}
+			if _, ok := fsys[img]; !ok {
+				p := pick(pages)
+				s := text(p)
+				at := sectionHeading.FindStringIndex(s)
+				if at == nil {
+					continue
+				}
+				shown := s[:at[1]] + "    image:\n      src: /images/property.jpg\n      alt: A picture added by " + mark + "\n" + s[at[1]:]
+				return edit{"picture added", map[string]string{img: jpegOf(600+rng.IntN(1200), 300, colour), p: shown}}
+			}
+			if rng.IntN(3) == 0 {
+				return edit{"picture removed", map[string]string{img: ""}}
+			}
+			return edit{"picture changed", map[string]string{img: jpegOf(600+rng.IntN(1200), 300, colour)}}
 		case 11: // the ICB map: an ICB's name, which forms, pack pages and abolished ICBs' pages show
 			s := text(ICBsFile)
 			if locs := icbName.FindAllStringSubmatchIndex(s, -1); len(locs) > 0 {
@@ -225,6 +245,22 @@ func randomEdit(rng *rand.Rand, fsys fstest.MapFS, i int) edit {
 			}
 		}
 	}
+}
+
+// sectionHeading is a section's heading line in front matter.
+var sectionHeading = regexp.MustCompile(`(?m)^    heading: [^\n]*\n`)
+
+// jpegOf is a w x h JPEG in one colour.
+func jpegOf(w, h int, c color.RGBA) string {
+	m := image.NewRGBA(image.Rect(0, 0, w, h))
+	for i := 0; i < len(m.Pix); i += 4 {
+		m.Pix[i], m.Pix[i+1], m.Pix[i+2], m.Pix[i+3] = c.R, c.G, c.B, 255
+	}
+	var buf bytes.Buffer
+	if err := jpeg.Encode(&buf, m, nil); err != nil {
+		panic(err)
+	}
+	return buf.String()
 }
 
 // icbName is an ICB's name in packs/icbs.yaml; group 1 the part between
