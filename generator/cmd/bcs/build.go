@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/bcs/publish/generator/internal/config"
+	"github.com/bcs/publish/generator/internal/images"
 	"github.com/bcs/publish/generator/internal/pack"
 	"github.com/bcs/publish/generator/internal/packsite"
 	"github.com/bcs/publish/generator/internal/publish"
@@ -78,6 +79,7 @@ func cmdBuild(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 			return nil
 		default:
 			project, opt.Cache = c.project(), c.markdown(stderr)
+			opt.Images = &images.Cache{Dir: filepath.Join(*cacheDir, site.ImagesCacheDir)}
 		}
 	}
 	// Pages go to a fresh tree beside the output as they are rendered; it

@@ -9,13 +9,16 @@ import (
 	"bytes"
 	"crypto/sha256"
 	"encoding/binary"
+	"encoding/gob"
 	"encoding/hex"
 	"errors"
 	"fmt"
 	"image"
 	"image/jpeg"
 	"image/png"
+	"os"
 	"path"
+	"path/filepath"
 	"strings"
 
 	xdraw "golang.org/x/image/draw"
@@ -100,19 +103,38 @@ func Make(rel string, data []byte) (*Image, error) {
 	sum := sha256.Sum256(data)
 	img := &Image{Source: hex.EncodeToString(sum[:]), Width: src.Bounds().Dx(), Height: src.Bounds().Dy()}
 	stem := stemOf(rel)
-	for _, w := range widths(img.Width) {
+	ws := widths(img.Width)
+	scaled := make([]image.Image, len(ws))
+	for i := len(ws) - 1; i >= 0; i-- { // widest first: each narrower one is made from the one before
+		w := ws[i]
 		h := max(1, (img.Height*w+img.Width/2)/img.Width)
-		out, err := encode(format, scale(src, w, h))
+		from := src
+		if i+1 < len(ws) {
+			from = scaled[i+1] // the next wider: a third of the work, and no softer to the eye
+		}
+		scaled[i] = scale(from, w, h)
+	}
+	for i, w := range ws {
+		h := scaled[i].Bounds().Dy()
+		out, err := encode(format, scaled[i])
 		if err != nil {
 			return nil, err
 		}
-		vs := sha256.Sum256(append([]byte(Version+"\x00"), out...))
-		img.Variants = append(img.Variants, Variant{
-			Path:  fmt.Sprintf("%s/%s-%d.%s%s", Dir, stem, w, hex.EncodeToString(vs[:5]), wantExt(format)),
-			Width: w, Height: h, Data: out,
-		})
+		img.Variants = append(img.Variants, Variant{Path: variantPath(stem, w, format, out), Width: w, Height: h, Data: out})
 	}
 	return img, nil
+}
+
+// variantPath is the output path of a variant: its stem, width and a hash
+// of its bytes.
+func variantPath(stem string, w int, format string, data []byte) string {
+	return fmt.Sprintf("%s/%s-%d.%s%s", Dir, stem, w, variantHash(data), wantExt(format))
+}
+
+// variantHash is the part of a variant's name that changes with its bytes.
+func variantHash(data []byte) string {
+	vs := sha256.Sum256(append([]byte(Version+"\x00"), data...))
+	return hex.EncodeToString(vs[:5])
 }
 
 // widths are the variant widths for a source w pixels wide: every width of
@@ -161,9 +183,12 @@ func stemOf(rel string) string {
 }
 
 // scale is src at w x h, by Catmull-Rom (sharp, without the ringing of
-// Lanczos on photographs' edges); at its own size src is copied.
+// Lanczos on photographs' edges); at its own size src is copied. The
+// destination is RGBA, for which x/image/draw has fast paths from the
+// decoders' YCbCr, RGBA, NRGBA and Gray images (NRGBA has none: 6 times
+// slower).
 func scale(src image.Image, w, h int) image.Image {
-	dst := image.NewNRGBA(image.Rect(0, 0, w, h))
+	dst := image.NewRGBA(image.Rect(0, 0, w, h))
 	if w == src.Bounds().Dx() && h == src.Bounds().Dy() {
 		xdraw.Draw(dst, dst.Bounds(), src, src.Bounds().Min, xdraw.Src)
 		return dst
@@ -288,4 +313,60 @@ func upright(m image.Image, o int) image.Image {
 		}
 	}
 	return dst
+}
+
+// Cache keeps made images between builds (bcs build: .bcs-cache/images/),
+// keyed by Key: the same file under the same name is not decoded and
+// scaled again. Make's output depends only on those and Version.
+type Cache struct{ Dir string }
+
+// Key is the cache key of the image file rel with content data.
+func Key(rel string, data []byte) string {
+	sum := sha256.Sum256(data)
+	return fmt.Sprintf("%x-%s-v%s", sum, stemOf(rel), Version)
+}
+
+// Get returns the image kept under key, if it is there and whole.
+func (c Cache) Get(key string) (*Image, bool) {
+	data, err := os.ReadFile(filepath.Join(c.Dir, key+".gob"))
+	if err != nil {
+		return nil, false
+	}
+	var img Image
+	if gob.NewDecoder(bytes.NewReader(data)).Decode(&img) != nil || len(img.Variants) == 0 {
+		return nil, false // written by another version, or cut short: make it again
+	}
+	for _, v := range img.Variants {
+		if p := strings.TrimSuffix(v.Path, path.Ext(v.Path)); path.Ext(p) != "."+variantHash(v.Data) {
+			return nil, false // a variant's bytes are not what its name says: make it again
+		}
+	}
+	return &img, true
+}
+
+// Put keeps img under key, written whole or not at all (a file beside it,
+// renamed into place). A failure only costs the next build the work again.
+func (c Cache) Put(key string, img *Image) error {
+	var buf bytes.Buffer
+	if err := gob.NewEncoder(&buf).Encode(img); err != nil {
+		return err
+	}
+	if err := os.MkdirAll(c.Dir, 0o755); err != nil {
+		return err
+	}
+	tmp, err := os.CreateTemp(c.Dir, key+".*.tmp")
+	if err != nil {
+		return err
+	}
+	_, err = tmp.Write(buf.Bytes())
+	if cerr := tmp.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Rename(tmp.Name(), filepath.Join(c.Dir, key+".gob"))
+	}
+	if err != nil {
+		os.Remove(tmp.Name())
+	}
+	return err
 }

@@ -7,6 +7,8 @@ import (
 	"image/color"
 	"image/jpeg"
 	"image/png"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -35,7 +37,7 @@ func quadrants(w, h int) *image.NRGBA {
 	return m
 }
 
-func jpegOf(t *testing.T, m image.Image) []byte {
+func jpegOf(t testing.TB, m image.Image) []byte {
 	t.Helper()
 	var b bytes.Buffer
 	if err := jpeg.Encode(&b, m, &jpeg.Options{Quality: 95}); err != nil {
@@ -233,5 +235,47 @@ func TestOrientationOfOddFiles(t *testing.T) {
 	}
 	if orientation([]byte("not a jpeg")) != 1 {
 		t.Error("a non-JPEG has an orientation")
+	}
+}
+
+func TestCache(t *testing.T) {
+	c := Cache{Dir: t.TempDir()}
+	data := jpegOf(t, quadrants(900, 450))
+	key := Key("images/Team Photo.jpg", data)
+	if _, ok := c.Get(key); ok {
+		t.Fatal("an empty cache has the image")
+	}
+	img, err := Make("images/Team Photo.jpg", data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := c.Put(key, img); err != nil {
+		t.Fatal(err)
+	}
+	got, ok := c.Get(key)
+	if !ok || got.Source != img.Source || len(got.Variants) != len(img.Variants) {
+		t.Fatalf("the cache gave %+v, %v", got, ok)
+	}
+	for i, v := range got.Variants {
+		if v.Path != img.Variants[i].Path || !bytes.Equal(v.Data, img.Variants[i].Data) {
+			t.Errorf("variant %d differs from the one made", i)
+		}
+	}
+	if Key("images/other.jpg", data) == key || Key("images/Team Photo.jpg", append(data, 0)) == key {
+		t.Error("another name or other bytes share the key")
+	}
+	// A variant whose bytes are not the ones its name hashes is a miss.
+	img.Variants[0].Data = append([]byte{}, img.Variants[1].Data...)
+	if err := c.Put(key, img); err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := c.Get(key); ok {
+		t.Error("a variant with the wrong bytes came from the cache")
+	}
+	if err := os.WriteFile(filepath.Join(c.Dir, key+".gob"), []byte("cut sho"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := c.Get(key); ok {
+		t.Error("a cut-short cache file gave an image")
 	}
 }

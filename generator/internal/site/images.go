@@ -76,9 +76,19 @@ func (b *Builder) sectionImages(ctx context.Context, pages []*page.Page, staticC
 			made[i] = old // saved again as it was
 			return nil
 		}
+		key := images.Key(rel, data)
+		if cache := b.opt.Images; cache != nil {
+			if img, ok := cache.Get(key); ok {
+				made[i] = img
+				return nil
+			}
+		}
 		img, err := images.Make(rel, data)
 		if err != nil {
 			return c.Add(diag.Errorf(uses[rel].at, "image %s (%s): %v", "/"+rel, path.Join(ContentDir, rel), err))
+		}
+		if cache := b.opt.Images; cache != nil {
+			_ = cache.Put(key, img) // a cache that cannot be written costs the next build the work, nothing more
 		}
 		made[i] = img
 		return nil

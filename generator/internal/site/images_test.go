@@ -15,6 +15,8 @@ import (
 	"strings"
 	"testing"
 	"testing/fstest"
+
+	"github.com/bcs/publish/generator/internal/images"
 )
 
 // photo is a w x h JPEG in one colour.
@@ -170,4 +172,32 @@ func TestImageEditsRebuildThePagesShowingThem(t *testing.T) {
 		{name: "the picture removed while the page names it", edit: map[string]string{"content/guide/two.md": imagePage("/images/clinic.jpg"), "content/images/clinic.jpg": ""},
 			err: "there is no file content/images/clinic.jpg"},
 	})
+}
+
+// TestImageCache: a build with Options.Images keeps each made image there,
+// and the next build takes it from there rather than making it again.
+func TestImageCache(t *testing.T) {
+	fsys := imageProject(t, nil)
+	cache := &images.Cache{Dir: t.TempDir()}
+	if _, err := Build(context.Background(), fsys, Options{Now: now, Images: cache}); err != nil {
+		t.Fatal(err)
+	}
+	key := images.Key("images/clinic.jpg", fsys["content/images/clinic.jpg"].Data)
+	if _, ok := cache.Get(key); !ok {
+		t.Fatalf("the build kept nothing under %s", key)
+	}
+	// Put another picture under that key: the next build shows it, so it
+	// read the cache instead of making the variants again.
+	other, err := images.Make("images/clinic.jpg", []byte(photo(t, 900, 300, color.White)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cache.Put(key, other); err != nil {
+		t.Fatal(err)
+	}
+	s, err := Build(context.Background(), fsys, Options{Now: now, Images: cache})
+	if err != nil {
+		t.Fatal(err)
+	}
+	contains(t, s, "guide/two/index.html", `src="/`+other.Variants[len(other.Variants)-1].Path+`"`, `width="900" height="300"`)
 }

@@ -15,6 +15,7 @@ import (
 	"github.com/bcs/publish/generator/internal/config"
 	"github.com/bcs/publish/generator/internal/diag"
 	"github.com/bcs/publish/generator/internal/icb"
+	"github.com/bcs/publish/generator/internal/images"
 	"github.com/bcs/publish/generator/internal/indicator"
 	"github.com/bcs/publish/generator/internal/inputfs"
 	"github.com/bcs/publish/generator/internal/linkcheck"
@@ -40,6 +41,7 @@ const (
 const (
 	CacheDir          = ".bcs-cache"
 	MarkdownCacheFile = "markdown.cache"
+	ImagesCacheDir    = "images" // section images' variants (images.Cache)
 )
 
 // Options control one build.
@@ -58,6 +60,10 @@ type Options struct {
 	// first and kept (bcs build loads it from and saves it to the project's
 	// cache; the preview keeps one in memory).
 	Cache *markdown.Cache
+
+	// Images, when set, keeps section images' variants between builds (bcs
+	// build: .bcs-cache/images/); a Builder keeps them in memory anyway.
+	Images *images.Cache
 
 	// Sink, when set, receives every output file of the first build as soon
 	// as it is made, and the build keeps none of their contents (Files holds
