@@ -370,7 +370,8 @@ func (b *Builder) renderPages(ctx context.Context, pages []*page.Page, render ma
 
 // otherOutputs adds to changed every other output file this update makes
 // or removes: the outputs of pages rendered again (outs) or no longer
-// published that are gone, the assets, the static files, the packs' files (packs:
+// published that are gone, the assets, the static files (a file a section
+// shows as its image is published only as the variants imageOutputs adds), the packs' files (packs:
 // the packs were synced), the sitemap and robots.txt (structural: the
 // site's shape or settings changed) and the headers file.
 func (b *Builder) otherOutputs(changed map[string]*outFile, outs map[string]*pageOut, pages []*page.Page, published map[string]bool, newAssets *assets.Set, staticChanged, imgChanged map[string]bool, packs bool, last *snapshot, structural bool) error {

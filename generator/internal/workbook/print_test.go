@@ -100,20 +100,9 @@ func TestWorkbooksPrintOnA4(t *testing.T) {
 	pdftotext := tool(t, "pdftotext", "poppler-utils")
 	d, inds := load(t)
 	m := meta(t, d, "QJ2")
-	logo, err := os.ReadFile(filepath.Join("..", "..", "..", "packs", "logo.png"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	m.Logo, m.LogoAlt = logo, "BCS logo"
+	m.Logo, m.LogoAlt = packsLogo(t), "BCS logo"
 	dir := t.TempDir()
-	dash, err := Dashboard(inds, m)
-	if err != nil {
-		t.Fatal(err)
-	}
-	track, err := Tracker(m)
-	if err != nil {
-		t.Fatal(err)
-	}
+	dash, track := both(t, inds, m)
 	for name, data := range map[string][]byte{"dashboard.xlsx": dash, "tracker.xlsx": track} {
 		if err := os.WriteFile(filepath.Join(dir, name), data, 0o644); err != nil {
 			t.Fatal(err)

@@ -633,23 +633,13 @@ func BenchmarkAllICBs(b *testing.B) {
 // B1 of the About sheet, with its text alternative, and none without one.
 func TestLogoOnTheAboutSheet(t *testing.T) {
 	d, inds := load(t)
-	logo, err := os.ReadFile(filepath.Join("..", "..", "..", "packs", "logo.png"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	logo := packsLogo(t)
 	for _, withLogo := range []bool{true, false} {
 		m := meta(t, d, "QJ2")
 		if withLogo {
 			m.Logo, m.LogoAlt = logo, "BCS logo"
 		}
-		dash, err := Dashboard(inds, m)
-		if err != nil {
-			t.Fatal(err)
-		}
-		track, err := Tracker(m)
-		if err != nil {
-			t.Fatal(err)
-		}
+		dash, track := both(t, inds, m)
 		for name, data := range map[string][]byte{"dashboard": dash, "tracker": track} {
 			pics, err := open(t, data).GetPictures(AboutSheet, "B1")
 			if err != nil {
@@ -668,4 +658,28 @@ func TestLogoOnTheAboutSheet(t *testing.T) {
 	if _, err := Tracker(m); err == nil || !strings.Contains(err.Error(), "the logo is not a PNG image") {
 		t.Errorf("a logo that is not a PNG: %v", err)
 	}
+}
+
+// packsLogo is the project's logo, packs/logo.png.
+func packsLogo(t *testing.T) []byte {
+	t.Helper()
+	logo, err := os.ReadFile(filepath.Join("..", "..", "..", "packs", "logo.png"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return logo
+}
+
+// both is the dashboard and the tracker made for m.
+func both(t *testing.T, inds []indicator.Indicator, m Meta) (dash, track []byte) {
+	t.Helper()
+	dash, err := Dashboard(inds, m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	track, err = Tracker(m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return dash, track
 }
