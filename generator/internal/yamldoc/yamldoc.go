@@ -64,7 +64,7 @@ func Decode(file string, src []byte, lineOffset int, v any) (*Doc, error) {
 	}
 	f, err := parser.ParseBytes(src, 0)
 	if err != nil {
-		return nil, convert(file, lineOffset, err, v)
+		return nil, syntaxError(src, convert(file, lineOffset, err, v), lineOffset)
 	}
 	d := &Doc{File: file, lineOffset: lineOffset}
 	if err := d.plain(f); err != nil {
@@ -162,6 +162,23 @@ func describe(n ast.Node) string {
 		return "an " + kind
 	}
 	return "a " + kind
+}
+
+// syntaxError puts explain's plain words in place of the library's for
+// err, a syntax error converted to the user's position.
+func syntaxError(src []byte, err error, lineOffset int) error {
+	var de *diag.Error
+	if !errors.As(err, &de) {
+		return err
+	}
+	if msg, at := explain(src, de.Pos.Line-lineOffset, de.Msg); msg != "" {
+		line := de.Pos.Line
+		if at > 0 {
+			line = at + lineOffset
+		}
+		return &diag.Error{Pos: diag.Pos{File: de.Pos.File, Line: line, Col: 1}, Msg: msg}
+	}
+	return err
 }
 
 // convert turns a go-yaml error into a diag.Error at the user's position.

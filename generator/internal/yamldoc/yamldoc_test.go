@@ -75,3 +75,20 @@ func TestPlainData(t *testing.T) {
 		}
 	}
 }
+
+// TestPlainSyntaxErrors: the mistakes of hand editing are explained in
+// plain words, with the line written correctly.
+func TestPlainSyntaxErrors(t *testing.T) {
+	for _, c := range []struct{ src, want string }{
+		{"title: Our service: what we do\n",
+			"x.yaml:2:1: the value of \"title\" has a colon followed by a space in it, which YAML reads as the start of another key. Put the whole value in double quotes:\n    title: \"Our service: what we do\""},
+		{"sections:\n  - heading: Why \"us\": a note\n",
+			"x.yaml:3:1: the value of \"heading\" has a colon followed by a space in it, which YAML reads as the start of another key. Put the whole value in double quotes:\n      heading: \"Why \\\"us\\\": a note\""},
+		{"title: T\n\tsections: []\n",
+			"x.yaml:3:1: this line is indented with a tab, and YAML indents with spaces only. Replace the tab with spaces, lining the key up with the line above it:\n    sections: []"},
+		{"title: T\nsections:\n  - heading: A\n     count: 2\n",
+			"x.yaml:5:1: \"count\" is indented 5 spaces, but \"heading\" on the line above it is indented 4: keys of one block line up exactly, and a key indented deeper would belong to the one above, which already has a value. Write:\n        count: 2"},
+	} {
+		expectErr(t, c.src, 1, c.want)
+	}
+}
