@@ -5,7 +5,6 @@ import (
 	"context"
 	"image"
 	"image/color"
-	"image/jpeg"
 	"image/png"
 	"os"
 	"path/filepath"
@@ -18,21 +17,6 @@ import (
 
 	"github.com/bcs/publish/generator/internal/images"
 )
-
-// photo is a w x h JPEG in one colour.
-func photo(t testing.TB, w, h int, c color.Color) string {
-	t.Helper()
-	m := image.NewRGBA(image.Rect(0, 0, w, h))
-	for i := 0; i < len(m.Pix); i += 4 {
-		r, g, b, _ := c.RGBA()
-		m.Pix[i], m.Pix[i+1], m.Pix[i+2], m.Pix[i+3] = uint8(r>>8), uint8(g>>8), uint8(b>>8), 255
-	}
-	var buf bytes.Buffer
-	if err := jpeg.Encode(&buf, m, nil); err != nil {
-		t.Fatal(err)
-	}
-	return buf.String()
-}
 
 // imageProject is the base project whose cluster pages show their sections
 // through the site's real sections partial, with a page showing two
@@ -50,9 +34,9 @@ func imageProject(t *testing.T, changes map[string]string) fstest.MapFS {
 	base := map[string]string{
 		"templates/partials/sections.html": string(partial),
 		"templates/cluster.html":           `{{define "main"}}<h1>{{.Title}}</h1>{{.Content}}{{template "partials/sections.html" .}}{{end}}`,
-		"content/images/clinic.jpg":        photo(t, 2000, 1000, color.RGBA{200, 30, 30, 255}),
+		"content/images/clinic.jpg":        jpegOf(2000, 1000, color.RGBA{200, 30, 30, 255}),
 		"content/images/pattern.png":       drawing.String(),
-		"content/images/unused.jpg":        photo(t, 50, 50, color.Black),
+		"content/images/unused.jpg":        jpegOf(50, 50, color.RGBA{0, 0, 0, 255}),
 		"content/guide/two.md":             imagePage("/images/clinic.jpg"),
 	}
 	for k, v := range changes {
@@ -151,7 +135,7 @@ func TestImageEditsRebuildThePagesShowingThem(t *testing.T) {
 	if len(old) != 5 { // src and the four of srcset
 		t.Fatalf("variants %v", old)
 	}
-	newPhoto := photo(t, 2000, 1000, color.RGBA{30, 30, 200, 255})
+	newPhoto := jpegOf(2000, 1000, color.RGBA{30, 30, 200, 255})
 	fsys2 := imageProject(t, map[string]string{"content/images/clinic.jpg": newPhoto})
 	s2 := build(t, fsys2)
 	fresh := variants(string(s2.Files["guide/two/index.html"]))
@@ -163,7 +147,7 @@ func TestImageEditsRebuildThePagesShowingThem(t *testing.T) {
 			rendered: []string{"guide/two.md"}, changed: changed},
 		{name: "saved again as it was", edit: map[string]string{"content/images/clinic.jpg": newPhoto},
 			rendered: []string{}, changed: []string{}},
-		{name: "a picture no section shows", edit: map[string]string{"content/images/unused.jpg": photo(t, 60, 60, color.White)},
+		{name: "a picture no section shows", edit: map[string]string{"content/images/unused.jpg": jpegOf(60, 60, color.RGBA{255, 255, 255, 255})},
 			rendered: []string{}, changed: []string{"images/unused.jpg"}},
 		{name: "the page names the unused picture instead: the clinic photo is published as it is",
 			edit: map[string]string{"content/guide/two.md": imagePage("/images/unused.jpg")}, rendered: []string{"guide/two.md"}},
@@ -188,7 +172,7 @@ func TestImageCache(t *testing.T) {
 	}
 	// Put another picture under that key: the next build shows it, so it
 	// read the cache instead of making the variants again.
-	other, err := images.Make("images/clinic.jpg", []byte(photo(t, 900, 300, color.White)))
+	other, err := images.Make("images/clinic.jpg", []byte(jpegOf(900, 300, color.RGBA{255, 255, 255, 255})))
 	if err != nil {
 		t.Fatal(err)
 	}
