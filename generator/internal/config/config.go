@@ -5,12 +5,15 @@
 package config
 
 import (
+	"maps"
 	"net/mail"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 
 	"github.com/bcs/publish/generator/internal/diag"
+	"github.com/bcs/publish/generator/internal/page"
 	"github.com/bcs/publish/generator/internal/yamldoc"
 )
 
@@ -31,6 +34,39 @@ type Site struct {
 	// Placeholders are the settings entered before their real values were
 	// known (`unconfirmed:`); see Unconfirmed.
 	Placeholders []Placeholder `yaml:"unconfirmed"`
+	// Blocks are sections written once and shown on many pages: a page's
+	// section `- use: <name>` is the block of that name (the call to action).
+	Blocks map[string]*page.Section `yaml:"blocks"`
+}
+
+// checkBlock checks the block called name: a call to action, with a
+// heading and an action; it may not itself use a block.
+func checkBlock(doc *yamldoc.Doc, name string, b *page.Section) diag.List {
+	at := "$.blocks." + name
+	if b == nil {
+		return diag.List{diag.Errorf(doc.Pos(at), "block %q is empty: give it a heading, a body and an action", name)}
+	}
+	var errs diag.List
+	if !page.SlugPattern.MatchString(name) {
+		errs = append(errs, diag.Errorf(doc.Pos(at), "block name %q must be lower-case words joined by hyphens, like discovery-call", name))
+	}
+	if strings.TrimSpace(b.Heading) == "" {
+		errs = append(errs, diag.Errorf(doc.Pos(at), "block %q needs a heading", name))
+	}
+	switch {
+	case b.Use != "":
+		errs = append(errs, diag.Errorf(doc.Pos(at+".use"), "a block cannot use another block: write its sections out"))
+	case b.Kind() != page.CallToAction || b.Items != nil || b.PackDocs || b.FromPack != nil || b.Image != nil:
+		errs = append(errs, diag.Errorf(doc.Pos(at), "block %q must be a call to action: an eyebrow, a heading, a body and an action (label and url), nothing else", name))
+	case b.Action.Label == "" || b.Action.URL == "":
+		errs = append(errs, diag.Errorf(doc.Pos(at+".action"), "block %q: an action needs both label and url", name))
+	case !page.SafeURL(b.Action.URL):
+		errs = append(errs, diag.Errorf(doc.Pos(at+".action.url"), "action url %q must be a page of this site (/contact/), or an https:, mailto: or tel: address", b.Action.URL))
+	}
+	if b.ID != "" {
+		errs = append(errs, diag.Errorf(doc.Pos(at+".id"), "a block has no id of its own: the page that uses it may give one (- use: %s, id: ...)", name))
+	}
+	return errs
 }
 
 // Clinical reports whether the page at rel (its path under content/) is in
@@ -133,6 +169,9 @@ func Parse(name string, src []byte) (*Site, error) {
 		if c = strings.Trim(c, "/"); c == "" || strings.Contains(c, "..") || strings.HasPrefix(c, ".") {
 			errs = append(errs, diag.Errorf(doc.Pos("$.clinical_sections["+strconv.Itoa(i)+"]"), "a clinical section is a folder under content/, such as medicines-optimisation"))
 		}
+	}
+	for _, name := range slices.Sorted(maps.Keys(s.Blocks)) {
+		errs = append(errs, checkBlock(doc, name, s.Blocks[name])...)
 	}
 	errs = append(errs, s.Submissions.check(doc)...)
 	errs = append(errs, s.Organisation.check(doc)...)

@@ -120,3 +120,27 @@ func TestLegalLine(t *testing.T) {
 		}
 	}
 }
+
+func TestBlockErrors(t *testing.T) {
+	head := "title: T\nbase_url: https://x.org/\norganisation: {name: O}\nblocks:\n"
+	good := "  call:\n    heading: Talk to us\n    body: A call.\n    action: {label: Book, url: /contact/}\n"
+	if s, err := Parse("site.yaml", []byte(head+good)); err != nil || s.Blocks["call"].Action.URL != "/contact/" {
+		t.Fatalf("a good block: %v", err)
+	}
+	for src, want := range map[string]string{
+		"  call:\n    body: A call.\n    action: {label: Book, url: /contact/}\n":                           `site.yaml:6:5: block "call" needs a heading`,
+		"  call:\n    heading: H\n    body: Words only.\n":                                                  `site.yaml:6:5: block "call" must be a call to action`,
+		"  call:\n    heading: H\n    faqs: [{question: Q, answer: A}]\n    action: {label: B, url: /c/}\n": `block "call" must be a call to action`,
+		"  call:\n    heading: H\n    action: {label: B}\n":                                                 `site.yaml:7:14: block "call": an action needs both label and url`,
+		"  call:\n    heading: H\n    action: {label: B, url: \"javascript:alert(1)\"}\n":                   `site.yaml:7:29: action url "javascript:alert(1)" must be a page of this site`,
+		"  Call Us:\n    heading: H\n    action: {label: B, url: /c/}\n":                                    `block name "Call Us" must be lower-case words joined by hyphens`,
+		"  call:\n    use: other\n": `site.yaml:6:10: a block cannot use another block`,
+		"  call:\n    id: x\n    heading: H\n    action: {label: B, url: /c/}\n": `site.yaml:6:9: a block has no id of its own`,
+		"  call:\n": `block "call" is empty`,
+	} {
+		_, err := Parse("site.yaml", []byte(head+src))
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("Parse(%q):\n got %v\nwant %s", src, err, want)
+		}
+	}
+}

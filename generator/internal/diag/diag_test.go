@@ -12,6 +12,10 @@ func TestSuggest(t *testing.T) {
 			t.Errorf("Suggest(%q) = %q, want %q", word, got, want)
 		}
 	}
+	// Two letters swapped is one slip, nearer than two letters changed.
+	if got := Suggest("nmae", []string{"image", "name"}); got != "name" {
+		t.Errorf(`Suggest("nmae") = %q, want "name"`, got)
+	}
 }
 
 func TestListSorted(t *testing.T) {

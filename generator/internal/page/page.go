@@ -104,7 +104,9 @@ func (p *Page) Hidden(now time.Time, drafts, future bool) bool {
 }
 
 var (
-	slugPattern = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
+	// SlugPattern is an id, a slug or a name: lower-case letters and digits
+	// joined by single hyphens.
+	SlugPattern = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
 	urlPattern  = regexp.MustCompile(`^/([a-z0-9]+(-[a-z0-9]+)*/)*([a-z0-9-]+\.html)?$`)
 )
 
@@ -138,7 +140,7 @@ func Parse(file, rel string, src []byte) (*Page, error) {
 	rv, rerrs := review.Parse(p.Front.LastReviewed, p.Front.NextReview, doc.Pos("$.last_reviewed"), doc.Pos("$.next_review"))
 	errs = append(errs, rerrs...)
 	p.Review = rv
-	if s := p.Front.Slug; s != "" && !slugPattern.MatchString(s) {
+	if s := p.Front.Slug; s != "" && !SlugPattern.MatchString(s) {
 		add("$.slug", "slug %q must be lower-case letters and digits joined by hyphens", s)
 	}
 	if u := p.Front.URL; u != "" && !urlPattern.MatchString(u) {

@@ -61,6 +61,8 @@ func TestParseErrors(t *testing.T) {
 		"---\ntitle: T\ndescription: D\naliases: [/Old/]\n---\n":                                                                                            `content/x.md:4:11: alias "/Old/" must be`,
 		"---\ntitle: T\ndescription: D\nsections: [{body: x}]\n---\n":                                                                                       `section 1: missing heading`,
 		"---\ntitle: T\ndescription: D\nsections:\n  - heading: H\n    items: [a]\n    faqs: []\n---\n":                                                     `content/x.md:5:5: a section holds at most one of`,
+		"---\ntitle: T\ndescription: D\nsections:\n  - use: call\n    heading: H\n---\n":                                                                    `content/x.md:5:5: a section that uses a block has nothing else but an id`,
+		"---\ntitle: T\ndescription: D\nsections:\n  - use: Call Us\n---\n":                                                                                 `content/x.md:5:10: use "Call Us" must name a block of content/site.yaml`,
 		"---\ntitle: T\ndescription: D\nsections:\n  - heading: H\n---\n":                                                                                   `section "H" has nothing in it`,
 		"---\ntitle: T\ndescription: D\nsections:\n  - heading: H\n    image:\n      alt: A nurse\n---\n":                                                   `content/x.md:7:7: an image needs src`,
 		"---\ntitle: T\ndescription: D\nsections:\n  - heading: H\n    image:\n      src: /images/a.jpg\n---\n":                                             `content/x.md:7:7: an image needs alt`,

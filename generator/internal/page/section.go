@@ -28,6 +28,11 @@ type Section struct {
 	Action     *Action  `yaml:"action"`         // a call to action
 
 	Image *Image `yaml:"image"` // a picture shown under the heading, with any kind of section
+
+	// Use names a block of content/site.yaml (blocks:) to show here instead
+	// of writing the section out: the call to action, written once. Only id
+	// may be given beside it.
+	Use string `yaml:"use"`
 }
 
 // Image is a section's picture: a JPEG or PNG file in content/, named by
@@ -84,6 +89,8 @@ const (
 // passed validation (at most one structured part).
 func (s Section) Kind() SectionKind {
 	switch {
+	case s.Use != "":
+		return CallToAction // blocks are calls to action (config.Site.Blocks)
 	case s.Rhythm != nil:
 		return Rhythm
 	case s.Benchmarks != nil:
@@ -103,6 +110,18 @@ func validateSections(p *Page) diag.List {
 	for i, s := range p.Front.Sections {
 		at := func(field string) diag.Pos { return p.Doc.Pos(fmt.Sprintf("$.sections[%d]%s", i, field)) }
 		add := func(field, format string, args ...any) { errs = append(errs, diag.Errorf(at(field), format, args...)) }
+		if s.Use != "" {
+			if !SlugPattern.MatchString(s.Use) {
+				add(".use", "use %q must name a block of content/site.yaml (blocks:), lower-case words joined by hyphens", s.Use)
+			}
+			if s.ID != "" && !SlugPattern.MatchString(s.ID) {
+				add(".id", "section id %q must be lower-case letters and digits joined by hyphens", s.ID)
+			}
+			if s.Eyebrow != "" || s.Heading != "" || s.Body != "" || s.Rhythm != nil || s.Benchmarks != nil || s.Items != nil || s.PackDocs || s.FromPack != nil || s.FAQs != nil || s.Action != nil || s.Image != nil {
+				add("", "a section that uses a block has nothing else but an id: the block %q in content/site.yaml says the rest (write the section out instead to change it on this page)", s.Use)
+			}
+			continue
+		}
 		parts := 0
 		for _, set := range []bool{s.Rhythm != nil, s.Benchmarks != nil, s.Items != nil || s.PackDocs || s.FromPack != nil, s.FAQs != nil, s.Action != nil} {
 			if set {
@@ -115,7 +134,7 @@ func validateSections(p *Page) diag.List {
 		if strings.TrimSpace(s.Heading) == "" {
 			add(".heading", "section %d: missing heading", i+1)
 		}
-		if s.ID != "" && !slugPattern.MatchString(s.ID) {
+		if s.ID != "" && !SlugPattern.MatchString(s.ID) {
 			add(".id", "section id %q must be lower-case letters and digits joined by hyphens", s.ID)
 		}
 		if n := btoi(s.Items != nil) + btoi(s.PackDocs) + btoi(s.FromPack != nil); n > 1 {
@@ -143,7 +162,7 @@ func validateSections(p *Page) diag.List {
 				add(fmt.Sprintf(".faqs[%d]", j), "each FAQ needs both question and answer")
 			}
 			switch {
-			case f.ID != "" && !slugPattern.MatchString(f.ID):
+			case f.ID != "" && !SlugPattern.MatchString(f.ID):
 				add(fmt.Sprintf(".faqs[%d].id", j), "FAQ id %q must be lower-case letters and digits joined by hyphens", f.ID)
 			case f.ID == "":
 				f.ID = markdown.Slug(f.Question)
@@ -157,7 +176,7 @@ func validateSections(p *Page) diag.List {
 		}
 		if a := s.Action; a != nil && (a.Label == "" || a.URL == "") {
 			add(".action", "an action needs both label and url")
-		} else if a != nil && !safeURL(a.URL) {
+		} else if a != nil && !SafeURL(a.URL) {
 			add(".action.url", "action url %q must be a page of this site (/contact/), or an https:, mailto: or tel: address", a.URL)
 		}
 	}
@@ -196,9 +215,9 @@ func validateImage(img *Image, at func(string) diag.Pos) diag.List {
 	return errs
 }
 
-// safeURL reports whether a URL written in front matter may become a link:
+// SafeURL reports whether a URL written in front matter may become a link:
 // a site path or an http(s), mailto or tel address.
-func safeURL(u string) bool {
+func SafeURL(u string) bool {
 	if strings.HasPrefix(u, "/") && !strings.HasPrefix(u, "//") {
 		return true
 	}

@@ -39,7 +39,7 @@ func (x *searchIndex) get(r *renderer, graph *page.Graph) []view.SearchEntry {
 			}
 			title := p.Front.Title
 			x.entries = append(x.entries, view.SearchEntry{Title: title, URL: p.URL, Kind: "page", Text: snippet(p.Front.Description)})
-			_, ids := pageIDs(p, r.forms[p])
+			_, ids := pageIDs(p, r.forms[p], r.site.Blocks)
 			for i, s := range p.Front.Sections {
 				if s.Kind() != page.CallToAction {
 					x.entries = append(x.entries, view.SearchEntry{Title: s.Heading, URL: p.URL + "#" + ids[i], Page: title, Kind: "section", Text: snippet(s.Body)})

@@ -3,6 +3,7 @@ package site
 import (
 	"fmt"
 	"html/template"
+	"maps"
 	"slices"
 	"strings"
 
@@ -23,7 +24,7 @@ var reservedIDs = []string{"main-content", "site-header", "site-nav", "breadcrum
 // view builds the template data for p.
 func (r *renderer) view(p *page.Page) (*view.View, error) {
 	f := r.forms[p]
-	ids, sectionIDs := pageIDs(p, f)
+	ids, sectionIDs := pageIDs(p, f, r.site.Blocks)
 	body, err := p.HTML, error(nil)
 	if !p.Generated {
 		body, err = r.md.Convert(markdown.Source{File: p.File, Line: p.BodyLine, Col: 1, Text: p.Body, IDs: ids})
@@ -146,7 +147,7 @@ func (r *renderer) view(p *page.Page) (*view.View, error) {
 // the body's headings take theirs, so they follow from the front matter
 // alone (the search index links them without rendering the page); ids
 // then gives the body's and the sections' Markdown headings the rest.
-func pageIDs(p *page.Page, f *form.Form) (ids *markdown.IDs, sectionIDs []string) {
+func pageIDs(p *page.Page, f *form.Form, blocks map[string]*page.Section) (ids *markdown.IDs, sectionIDs []string) {
 	reserved := slices.Clone(reservedIDs)
 	for _, s := range p.Front.Sections {
 		for _, f := range s.FAQs {
@@ -158,9 +159,12 @@ func pageIDs(p *page.Page, f *form.Form) (ids *markdown.IDs, sectionIDs []string
 	}
 	ids = markdown.NewIDs(reserved...)
 	for _, s := range p.Front.Sections {
-		id := s.ID
+		id, heading := s.ID, s.Heading
+		if b := blocks[s.Use]; s.Use != "" && b != nil {
+			heading = b.Heading
+		}
 		if id == "" {
-			id = markdown.Slug(s.Heading)
+			id = markdown.Slug(heading)
 		}
 		sectionIDs = append(sectionIDs, ids.Unique(id))
 	}
@@ -170,9 +174,25 @@ func pageIDs(p *page.Page, f *form.Form) (ids *markdown.IDs, sectionIDs []string
 func (r *renderer) section(p *page.Page, i int, s page.Section, id string, ids *markdown.IDs) (view.SectionView, error) {
 	at := func(field string) string { return fmt.Sprintf("$.sections[%d]%s", i, field) }
 	var errs diag.List
-	// md renders a Markdown field of the section at YAML path field.
+	block := s.Use != ""
+	if block {
+		b := r.site.Blocks[s.Use]
+		if b == nil {
+			msg := fmt.Sprintf("there is no block %q in %s (blocks:)", s.Use, SettingsFile)
+			if sug := diag.Suggest(s.Use, slices.Sorted(maps.Keys(r.site.Blocks))); sug != "" {
+				msg += fmt.Sprintf("; did you mean %q?", sug)
+			}
+			return view.SectionView{}, &diag.Error{Pos: p.Doc.Pos(at(".use")), Msg: msg}
+		}
+		s = *b // the block, shown here
+	}
+	// md renders a Markdown field of the section at YAML path field (a
+	// block's, at the line that uses it).
 	md := func(field, text string, inline bool) template.HTML {
 		pos := p.Doc.Pos(at(field))
+		if block {
+			pos = p.Doc.Pos(at(".use"))
+		}
 		line := pos.Line
 		if strings.Contains(strings.TrimRight(text, "\n"), "\n") {
 			line++ // a block scalar: the text starts on the next line
