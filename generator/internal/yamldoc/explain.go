@@ -38,21 +38,31 @@ func explain(src []byte, line int, msg string) (string, int) {
 			next := strings.TrimRight(lines[line], "\r")
 			if _, value, ok := keyValue(text); ok && value != "" && indentOf(next) > keyColumn(text) {
 				if nk, _, ok := keyValue(next); ok {
-					return fmt.Sprintf("%q is indented %d spaces, but %q on the line above it is indented %d: keys of one block line up exactly, "+
+					return fmt.Sprintf("%q is indented %s, but %q on the line above it is indented %d: keys of one block line up exactly, "+
 						"and a key indented deeper would belong to the one above, which already has a value. Write:\n    %s",
-						nk, indentOf(next), keyOf(text), keyColumn(text), strings.Repeat(" ", keyColumn(text))+strings.TrimLeft(next, " ")), line + 1
+						nk, spaces(indentOf(next)), keyOf(text), keyColumn(text), strings.Repeat(" ", keyColumn(text))+strings.TrimLeft(next, " ")), line + 1
 				}
 			}
 		}
-		if above != "" && indentOf(text) != keyColumn(above) {
-			return fmt.Sprintf("this line is indented %d spaces, but %q on the line above it, in the same block, is indented %d: keys of one block line up exactly. Write:\n    %s",
-				indentOf(text), keyOf(above), keyColumn(above), strings.Repeat(" ", keyColumn(above))+strings.TrimLeft(text, " ")), 0
+		// A line out of step with a key above it that has its value (so
+		// the line cannot be that key's child).
+		if _, v, ok := keyValue(above); ok && v != "" && indentOf(text) != keyColumn(above) {
+			return fmt.Sprintf("this line is indented %s, but %q on the line above it, in the same block, is indented %d: keys of one block line up exactly. Write:\n    %s",
+				spaces(indentOf(text)), keyOf(above), keyColumn(above), strings.Repeat(" ", keyColumn(above))+strings.TrimLeft(text, " ")), 0
 		}
 	case strings.Contains(msg, "could not find expected ':'") || strings.Contains(msg, "unexpected key name"):
 		return "YAML expects each line to be a key, a colon and a space, then the value (title: My page). " +
 			"Check this line and the one above it for a missing colon, or a value that runs onto the next line (quote it, or start it with | and indent it)", 0
 	}
 	return "", 0
+}
+
+// spaces is n spaces, in words.
+func spaces(n int) string {
+	if n == 1 {
+		return "1 space"
+	}
+	return fmt.Sprintf("%d spaces", n)
 }
 
 // previousLine is the last line before index i that is neither blank nor a

@@ -91,4 +91,11 @@ func TestPlainSyntaxErrors(t *testing.T) {
 	} {
 		expectErr(t, c.src, 1, c.want)
 	}
+	// What these do not cover keeps the library's words rather than advice
+	// that would be wrong (a list item under its parent key is not out of step).
+	var v outer
+	_, err := Decode("x.yaml", []byte("title: T\nsections:\n  - heading: [a\n"), 0, &v)
+	if err == nil || strings.Contains(err.Error(), "line up exactly") || strings.Contains(err.Error(), "double quotes") {
+		t.Errorf("an unclosed list got plain advice that does not fit it: %v", err)
+	}
 }
