@@ -3,8 +3,6 @@ package site
 import (
 	"bytes"
 	"context"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -20,21 +18,8 @@ func blockPage(section string) string {
 // TestBlockIsTheSectionWrittenOut: a section that uses a block builds the
 // same site, byte for byte, as the block's section written out on the page.
 func TestBlockIsTheSectionWrittenOut(t *testing.T) {
-	partial, err := os.ReadFile(filepath.Join("..", "..", "..", "templates", "partials", "sections.html"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	tpl := map[string]string{
-		"content/site.yaml":                blockSettings,
-		"templates/partials/sections.html": string(partial),
-		"templates/cluster.html":           `{{define "main"}}<h1>{{.Title}}</h1>{{.Content}}{{template "partials/sections.html" .}}{{end}}`,
-	}
 	with := func(page string) map[string]string {
-		m := map[string]string{"content/guide/two.md": page}
-		for k, v := range tpl {
-			m[k] = v
-		}
-		return m
+		return withSections(t, map[string]string{"content/site.yaml": blockSettings, "content/guide/two.md": page})
 	}
 	used := build(t, project(t, with(blockPage("  - use: discovery-call\n"))))
 	written := build(t, project(t, with(blockPage("  - eyebrow: Next step\n    heading: Talk to us\n    body: A 30-minute call. **Free.**\n    action:\n      label: Book a call\n      url: /guide/\n"))))
@@ -50,7 +35,7 @@ func TestBlockIsTheSectionWrittenOut(t *testing.T) {
 	contains(t, s, "guide/two/index.html", `id="book"`)
 
 	// A block that is not there, at the line that names it.
-	_, err = Build(context.Background(), project(t, with(blockPage("  - use: discovery-cal\n"))), Options{Now: now})
+	_, err := Build(context.Background(), project(t, with(blockPage("  - use: discovery-cal\n"))), Options{Now: now})
 	if want := `content/guide/two.md:8:10: there is no block "discovery-cal" in content/site.yaml (blocks:); did you mean "discovery-call"?`; err == nil || !strings.Contains(err.Error(), want) {
 		t.Errorf("error %v\nwant %s", err, want)
 	}
@@ -59,16 +44,10 @@ func TestBlockIsTheSectionWrittenOut(t *testing.T) {
 // TestBlockEditRendersItsPages: editing a block in site.yaml renders again
 // the pages that use it, equal to a whole build.
 func TestBlockEditRendersItsPages(t *testing.T) {
-	partial, err := os.ReadFile(filepath.Join("..", "..", "..", "templates", "partials", "sections.html"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	fsys := project(t, map[string]string{
-		"content/site.yaml":                blockSettings,
-		"templates/partials/sections.html": string(partial),
-		"templates/cluster.html":           `{{define "main"}}<h1>{{.Title}}</h1>{{.Content}}{{template "partials/sections.html" .}}{{end}}`,
-		"content/guide/two.md":             blockPage("  - use: discovery-call\n"),
-	})
+	fsys := project(t, withSections(t, map[string]string{
+		"content/site.yaml":    blockSettings,
+		"content/guide/two.md": blockPage("  - use: discovery-call\n"),
+	}))
 	runSteps(t, fsys, Options{Now: now}, []step{
 		{name: "the block's words", edit: map[string]string{"content/site.yaml": strings.Replace(blockSettings, "A 30-minute call.", "A 20-minute call.", 1)}},
 		{name: "the block goes while a page uses it", edit: map[string]string{"content/site.yaml": strings.Split(blockSettings, "blocks:")[0]},

@@ -18,27 +18,39 @@ import (
 	"github.com/bcs/publish/generator/internal/images"
 )
 
-// imageProject is the base project whose cluster pages show their sections
-// through the site's real sections partial, with a page showing two
-// images, a picture file no section names, and the given changes.
-func imageProject(t *testing.T, changes map[string]string) fstest.MapFS {
+// withSections is changes plus what makes the base project's cluster pages
+// show their sections through the site's real sections partial.
+func withSections(t *testing.T, changes map[string]string) map[string]string {
 	t.Helper()
 	partial, err := os.ReadFile(filepath.Join("..", "..", "..", "templates", "partials", "sections.html"))
 	if err != nil {
 		t.Fatal(err)
 	}
+	m := map[string]string{
+		"templates/partials/sections.html": string(partial),
+		"templates/cluster.html":           `{{define "main"}}<h1>{{.Title}}</h1>{{.Content}}{{template "partials/sections.html" .}}{{end}}`,
+	}
+	for k, v := range changes {
+		m[k] = v
+	}
+	return m
+}
+
+// imageProject is the base project whose cluster pages show their sections
+// through the site's real sections partial, with a page showing two
+// images, a picture file no section names, and the given changes.
+func imageProject(t *testing.T, changes map[string]string) fstest.MapFS {
+	t.Helper()
 	var drawing bytes.Buffer
 	if err := png.Encode(&drawing, image.NewGray(image.Rect(0, 0, 600, 200))); err != nil {
 		t.Fatal(err)
 	}
-	base := map[string]string{
-		"templates/partials/sections.html": string(partial),
-		"templates/cluster.html":           `{{define "main"}}<h1>{{.Title}}</h1>{{.Content}}{{template "partials/sections.html" .}}{{end}}`,
-		"content/images/clinic.jpg":        jpegOf(2000, 1000, color.RGBA{200, 30, 30, 255}),
-		"content/images/pattern.png":       drawing.String(),
-		"content/images/unused.jpg":        jpegOf(50, 50, color.RGBA{0, 0, 0, 255}),
-		"content/guide/two.md":             imagePage("/images/clinic.jpg"),
-	}
+	base := withSections(t, map[string]string{
+		"content/images/clinic.jpg":  jpegOf(2000, 1000, color.RGBA{200, 30, 30, 255}),
+		"content/images/pattern.png": drawing.String(),
+		"content/images/unused.jpg":  jpegOf(50, 50, color.RGBA{0, 0, 0, 255}),
+		"content/guide/two.md":       imagePage("/images/clinic.jpg"),
+	})
 	for k, v := range changes {
 		base[k] = v
 	}
