@@ -196,3 +196,48 @@ func TestNearby(t *testing.T) {
 		}
 	}
 }
+
+// A section's type may be left out; when given it must be a known name
+// that agrees with what the section holds, with the error at its line.
+func TestSectionType(t *testing.T) {
+	head := "---\ntitle: T\ndescription: D\nsections:\n"
+	ok := map[string]string{
+		"prose":          "  - type: prose\n    heading: H\n    body: B\n",
+		"rhythm":         "  - type: rhythm\n    heading: H\n    rhythm: [{when: Mon, what: W}]\n",
+		"benchmarks":     "  - type: benchmarks\n    heading: H\n    benchmarks: [A]\n",
+		"resources":      "  - type: resources\n    heading: H\n    items: [x]\n",
+		"pack-documents": "  - type: pack-documents\n    heading: H\n    pack_documents: true\n",
+		"from-pack":      "  - type: from-pack\n    heading: H\n    from_pack: [a]\n",
+		"faqs":           "  - type: faqs\n    heading: H\n    faqs: [{question: Q, answer: A}]\n",
+		"action":         "  - type: action\n    heading: H\n    action: {label: L, url: /contact/}\n",
+		"block":          "  - type: block\n    use: discovery-call\n",
+	}
+	for _, name := range SectionTypes {
+		src, found := ok[name]
+		if !found {
+			t.Fatalf("no case for section type %q", name)
+		}
+		p := parse(t, "x.md", head+src+"---\n")
+		if got := p.Front.Sections[0].TypeOf(); got != name {
+			t.Errorf("%s: TypeOf = %q", name, got)
+		}
+		// Left out, the type is the same: writing it changes nothing else.
+		bare := parse(t, "x.md", head+strings.Replace(src, "type: "+name+"\n    ", "", 1)+"---\n")
+		if bare.Front.Sections[0].TypeOf() != name {
+			t.Errorf("%s without type: TypeOf = %q", name, bare.Front.Sections[0].TypeOf())
+		}
+	}
+	bad := map[string]string{
+		"  - type: faq\n    heading: H\n    faqs: [{question: Q, answer: A}]\n":    `content/x.md:5:11: section type "faq" is not one of prose, rhythm, benchmarks, resources, pack-documents, from-pack, faqs, action, block (did you mean "faqs"?)`,
+		"  - type: faqs\n    heading: H\n    rhythm: [{when: Mon, what: W}]\n":     "content/x.md:5:11: this section says type: faqs but holds rhythm; write type: rhythm, or change what it holds",
+		"  - type: resources\n    heading: H\n    from_pack: [a]\n":               "content/x.md:5:11: this section says type: resources but holds from_pack; write type: from-pack",
+		"  - type: action\n    use: discovery-call\n":                             "content/x.md:5:11: this section says type: action but holds use: discovery-call; write type: block",
+		"  - type: prose\n    heading: H\n    action: {label: L, url: /contact/}\n": "content/x.md:5:11: this section says type: prose but holds an action; write type: action",
+	}
+	for src, want := range bad {
+		_, err := Parse("content/x.md", "x.md", []byte(head+src+"---\n"))
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("%q:\n got %v\nwant %s", src, err, want)
+		}
+	}
+}

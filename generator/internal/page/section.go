@@ -14,6 +14,10 @@ import (
 // HTML: an eyebrow and a heading, an optional Markdown body, and at most one
 // of the structured parts below, which gives the section its kind.
 type Section struct {
+	// Type names what the section holds (one of SectionTypes). It may be
+	// left out when writing by hand; when given, it must agree with the
+	// section's content. The CMS writes it: it picks the section's form.
+	Type    string `yaml:"type"`
 	ID      string `yaml:"id"` // anchor; derived from the heading when empty
 	Eyebrow string `yaml:"eyebrow"`
 	Heading string `yaml:"heading"`
@@ -85,6 +89,27 @@ const (
 	CallToAction SectionKind = "cta"
 )
 
+// SectionTypes are the values a section's type may take, in the order the
+// CMS offers them: the kinds, with the three ways of listing resources
+// apart (items, pack_documents, from_pack) and a block (use) on its own.
+var SectionTypes = []string{"prose", "rhythm", "benchmarks", "resources", "pack-documents", "from-pack", "faqs", "action", "block"}
+
+// TypeOf returns the type a section's content gives it (one of
+// SectionTypes). Like Kind, it is meaningful only for a valid section.
+func (s Section) TypeOf() string {
+	switch {
+	case s.Use != "":
+		return "block"
+	case s.PackDocs:
+		return "pack-documents"
+	case s.FromPack != nil:
+		return "from-pack"
+	case s.Kind() == CallToAction:
+		return "action"
+	}
+	return string(s.Kind())
+}
+
 // Kind returns the section's kind. It is only meaningful for sections that
 // passed validation (at most one structured part).
 func (s Section) Kind() SectionKind {
@@ -110,6 +135,7 @@ func validateSections(p *Page) diag.List {
 	for i, s := range p.Front.Sections {
 		at := func(field string) diag.Pos { return p.Doc.Pos(fmt.Sprintf("$.sections[%d]%s", i, field)) }
 		add := func(field, format string, args ...any) { errs = append(errs, diag.Errorf(at(field), format, args...)) }
+		errs = append(errs, checkType(s, at)...)
 		if s.Use != "" {
 			if !SlugPattern.MatchString(s.Use) {
 				add(".use", "use %q must name a block of content/site.yaml (blocks:), lower-case words joined by hyphens", s.Use)
@@ -181,6 +207,43 @@ func validateSections(p *Page) diag.List {
 		}
 	}
 	return errs
+}
+
+// checkType checks a section's type, when it has one, against the names
+// and against what the section holds.
+func checkType(s Section, at func(string) diag.Pos) diag.List {
+	switch {
+	case s.Type == "":
+		return nil
+	case !slices.Contains(SectionTypes, s.Type):
+		msg := fmt.Sprintf("section type %q is not one of %s", s.Type, strings.Join(SectionTypes, ", "))
+		if near := diag.Suggest(s.Type, SectionTypes); near != "" {
+			msg += fmt.Sprintf(" (did you mean %q?)", near)
+		}
+		return diag.List{diag.Errorf(at(".type"), "%s", msg)}
+	case s.Type != s.TypeOf():
+		return diag.List{diag.Errorf(at(".type"), "this section says type: %s but holds %s; write type: %s, or change what it holds", s.Type, holds(s), s.TypeOf())}
+	}
+	return nil
+}
+
+// holds says in words what gives a section its type.
+func holds(s Section) string {
+	switch s.TypeOf() {
+	case "block":
+		return "use: " + s.Use
+	case "pack-documents":
+		return "pack_documents: true"
+	case "from-pack":
+		return "from_pack"
+	case "resources":
+		return "items"
+	case "action":
+		return "an action"
+	case "prose":
+		return "only a heading and a body"
+	}
+	return s.TypeOf()
 }
 
 // validateImage checks what can be checked of a section image without its
