@@ -228,10 +228,10 @@ func TestSectionType(t *testing.T) {
 		}
 	}
 	bad := map[string]string{
-		"  - type: faq\n    heading: H\n    faqs: [{question: Q, answer: A}]\n":    `content/x.md:5:11: section type "faq" is not one of prose, rhythm, benchmarks, resources, pack-documents, from-pack, faqs, action, block (did you mean "faqs"?)`,
-		"  - type: faqs\n    heading: H\n    rhythm: [{when: Mon, what: W}]\n":     "content/x.md:5:11: this section says type: faqs but holds rhythm; write type: rhythm, or change what it holds",
-		"  - type: resources\n    heading: H\n    from_pack: [a]\n":               "content/x.md:5:11: this section says type: resources but holds from_pack; write type: from-pack",
-		"  - type: action\n    use: discovery-call\n":                             "content/x.md:5:11: this section says type: action but holds use: discovery-call; write type: block",
+		"  - type: faq\n    heading: H\n    faqs: [{question: Q, answer: A}]\n":     `content/x.md:5:11: section type "faq" is not one of prose, rhythm, benchmarks, resources, pack-documents, from-pack, faqs, action, block (did you mean "faqs"?)`,
+		"  - type: faqs\n    heading: H\n    rhythm: [{when: Mon, what: W}]\n":      "content/x.md:5:11: this section says type: faqs but holds rhythm; write type: rhythm, or change what it holds",
+		"  - type: resources\n    heading: H\n    from_pack: [a]\n":                 "content/x.md:5:11: this section says type: resources but holds from_pack; write type: from-pack",
+		"  - type: action\n    use: discovery-call\n":                               "content/x.md:5:11: this section says type: action but holds use: discovery-call; write type: block",
 		"  - type: prose\n    heading: H\n    action: {label: L, url: /contact/}\n": "content/x.md:5:11: this section says type: prose but holds an action; write type: action",
 	}
 	for src, want := range bad {
