@@ -46,11 +46,11 @@ test('section images: the variant the screen needs, space kept, the lower one la
   writeFileSync(join(dir, 'content', 'images', 'pattern.png'), await picture(browser, 1000, 250, 'image/png'));
   const md = readFileSync(join(root, pageFile), 'utf8');
   const first = '    heading: What a GP practice owns directly\n';
-  const last = '  - use: discovery-call\n'; // the page's last section: the call to action block
+  const last = '  - type: block\n    use: discovery-call\n'; // the page's last section: the call to action block
   assert.ok(md.includes(first) && md.includes(last), `${pageFile} changed: update this test's anchors`);
   writeFileSync(join(dir, pageFile), md
     .replace(first, first + '    image:\n      src: /images/team-photo.jpg\n      alt: A BCS pharmacist and a GP reviewing a patient\'s medicines at a desk\n')
-    .replace(last, '  - heading: Our way of working\n    image:\n      src: /images/pattern.png\n      decorative: true\n' + last));
+    .replace(last, '  - type: prose\n    heading: Our way of working\n    image:\n      src: /images/pattern.png\n      decorative: true\n' + last));
   const site = await startSite({ project: dir });
   t.after(async () => { await site.stop(); rmSync(dir, { recursive: true, force: true }); });
 
