@@ -47,7 +47,8 @@ export async function startSite({ project = root, deliver = ['-store-only'], env
   (function walk(dir) {
     for (const name of readdirSync(dir).sort()) {
       const p = join(dir, name);
-      if (statSync(p).isDirectory()) walk(p);
+      // /admin/ is the CMS, an application under its own policy (cms.test.mjs), not a page of the site.
+      if (statSync(p).isDirectory()) { if (p !== join(out, 'admin')) walk(p); }
       else if (p.endsWith('.html')) pages.push(p.slice(out.length).split(sep).join('/'));
     }
   })(out);

@@ -258,6 +258,9 @@ func checkSafe(t *testing.T, public string) {
 		if err != nil || d.IsDir() || filepath.Ext(p) != ".html" {
 			return err
 		}
+		if rel, _ := filepath.Rel(public, p); rel == filepath.Join("admin", "index.html") {
+			return nil // the CMS's page, made by the build alone (site.TestAdmin), not from content
+		}
 		data, _ := os.ReadFile(p)
 		for _, tag := range scriptTag.FindAllString(string(data), -1) {
 			if !strings.Contains(tag, ` src="/`) && !strings.Contains(tag, `type="application/ld+json"`) {

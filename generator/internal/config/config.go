@@ -8,6 +8,7 @@ import (
 	"maps"
 	"net/mail"
 	"net/url"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -37,7 +38,18 @@ type Site struct {
 	// Blocks are sections written once and shown on many pages: a page's
 	// section `- use: <name>` is the block of that name (the call to action).
 	Blocks map[string]*page.Section `yaml:"blocks"`
+	// CMS is where the CMS at /admin/ commits: the site's repository on
+	// GitHub and its branch.
+	CMS CMS `yaml:"cms"`
 }
+
+// CMS names the Git repository the CMS at /admin/ edits.
+type CMS struct {
+	Repo   string `yaml:"repo"`   // owner/name on GitHub
+	Branch string `yaml:"branch"` // the branch the live site is built from
+}
+
+var repoPattern = regexp.MustCompile(`^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$`)
 
 // checkBlock checks the block called name: a call to action, with a
 // heading and an action; it may not itself use a block.
@@ -145,6 +157,12 @@ func Parse(name string, src []byte) (*Site, error) {
 	}
 	need("$.title", s.Title, "title")
 	need("$.base_url", s.BaseURL, "base_url")
+	if r := s.CMS.Repo; r != "" && !repoPattern.MatchString(r) {
+		errs = append(errs, diag.Errorf(doc.Pos("$.cms.repo"), "cms.repo %q must be the repository's owner and name on GitHub, like bcs/website", r))
+	}
+	if s.CMS.Branch == "" {
+		s.CMS.Branch = "main"
+	}
 	need("$.organisation.name", s.Organisation.Name, "organisation.name")
 	if s.BaseURL != "" {
 		u, err := url.Parse(s.BaseURL)

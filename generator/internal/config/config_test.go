@@ -51,11 +51,12 @@ func TestUnconfirmed(t *testing.T) {
 		"contact.telephone: Ofcom drama range @site.yaml:6:14",
 		"organisation.registered_office: waiting for the new lease @site.yaml:8:14",
 		"organisation.company_number: not set @", // missing and not listed: reported, after the list
+		"cms.repo: not set @",
 	}
 	if strings.Join(got, "\n") != strings.Join(want, "\n") {
 		t.Errorf("Unconfirmed():\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
-	full, err := Parse("site.yaml", []byte(minimal+"organisation: {name: O, legal_name: O Ltd, company_number: \"01234567\", registered_office: \"1 High Street, London\"}\n"))
+	full, err := Parse("site.yaml", []byte(minimal+"organisation: {name: O, legal_name: O Ltd, company_number: \"01234567\", registered_office: \"1 High Street, London\"}\ncms: {repo: bcs/website}\n"))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -27,7 +27,7 @@ const NotSet = "not set"
 // launchSettings are the settings the footer and the privacy notice show
 // that a company's website must carry; each one left empty is reported as
 // unconfirmed, so nobody can miss that the site is not ready to launch.
-var launchSettings = []string{"organisation.legal_name", "organisation.company_number", "organisation.registered_office"}
+var launchSettings = []string{"organisation.legal_name", "organisation.company_number", "organisation.registered_office", "cms.repo"}
 
 // Unconfirmed returns what is not yet fit to publish: the settings listed
 // under `unconfirmed:`, in file order, then the launch settings that are

@@ -118,11 +118,18 @@ type running struct {
 
 func start(t testing.TB, root string) *running {
 	t.Helper()
+	return startWith(t, Config{Root: root})
+}
+
+// startWith starts Run with cfg on a loopback port.
+func startWith(t testing.TB, cfg Config) *running {
+	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	ready := make(chan string, 1)
 	r := &running{cancel: cancel, done: make(chan error, 1), out: &strings.Builder{}}
 	go func() {
-		r.done <- Run(ctx, Config{Root: root, Addr: "127.0.0.1:0", Out: io.Discard, Ready: func(u string) { ready <- u }})
+		cfg.Addr, cfg.Out, cfg.Ready = "127.0.0.1:0", io.Discard, func(u string) { ready <- u }
+		r.done <- Run(ctx, cfg)
 	}()
 	// No deadline of our own: a slow machine (-race on 2 cores) may take long
 	// to build; a hang is the go test -timeout's, with every stack printed.
@@ -418,5 +425,52 @@ func TestFormsMounted(t *testing.T) {
 	res.Body.Close()
 	if res.StatusCode != 422 || !strings.Contains(string(page), "There is a problem") {
 		t.Errorf("empty post: %d", res.StatusCode)
+	}
+}
+
+// bcs serve -cms: /admin/ loads the CMS from the folder given, which is
+// served at /admin/decap/ (its files only: nothing above it, no dotfile),
+// and the CMS's page gets no live reload, which would lose unsaved edits.
+func TestCMSScripts(t *testing.T) {
+	root, scripts := project(t), t.TempDir()
+	write(t, filepath.Join(scripts, "decap-cms.js"), "window.CMS = {};")
+	write(t, filepath.Join(scripts, "12.decap-cms.js"), "chunk")
+	write(t, filepath.Join(scripts, ".secret"), "no")
+	write(t, filepath.Join(filepath.Dir(scripts), "outside.js"), "no")
+	r := startWith(t, Config{Root: root, CMS: scripts})
+	get := func(path string) (int, string, string) {
+		res, err := http.Get(r.url + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer res.Body.Close()
+		b, _ := io.ReadAll(res.Body)
+		return res.StatusCode, res.Header.Get("Content-Type"), string(b)
+	}
+	if code, ty, body := get("/admin/decap/12.decap-cms.js"); code != 200 || body != "chunk" || ty != "text/javascript; charset=utf-8" {
+		t.Errorf("a chunk: %d %s %q", code, ty, body)
+	}
+	for _, p := range []string{"/admin/decap/.secret", "/admin/decap/../outside.js", "/admin/decap/%2e%2e/outside.js", "/admin/decap/", "/admin/decap/nope.js"} {
+		if code, _, body := get(p); code != http.StatusNotFound || strings.Contains(body, "no") && !strings.Contains(body, "not found") && !strings.Contains(body, "Not found") {
+			t.Errorf("%s: %d %q", p, code, body)
+		}
+	}
+	code, _, index := get("/admin/")
+	if code != 200 || !strings.Contains(index, `<script src="/admin/decap/decap-cms.js"></script>`) || strings.Contains(index, "unpkg") {
+		t.Errorf("/admin/ does not load the local CMS: %d\n%s", code, index)
+	}
+	if strings.Contains(index, "/_bcs/live.js") {
+		t.Error("/admin/ has the live-reload script")
+	}
+	if _, _, home := get("/"); !strings.Contains(home, "/_bcs/live.js") {
+		t.Error("the home page lost its live reload")
+	}
+}
+
+// A -cms folder without the CMS in it stops bcs serve, naming what to run.
+func TestCMSScriptsMissing(t *testing.T) {
+	err := Run(t.Context(), Config{Root: project(t), Addr: "127.0.0.1:0", CMS: t.TempDir()})
+	if err == nil || !strings.Contains(err.Error(), "make cms fetches them") {
+		t.Errorf("err = %v", err)
 	}
 }

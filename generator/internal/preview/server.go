@@ -44,7 +44,14 @@ type Config struct {
 	Now    func() time.Time
 	Listen func(network, addr string) (net.Listener, error) // for tests; default net.Listen
 	Ready  func(url string)                                 // called once the first build is served
+	// CMS, when set, is a folder holding the CMS's scripts (make cms
+	// fetches them to generator/cms/decap): served at /admin/decap/, and
+	// /admin/ loads the CMS from there instead of its CDN.
+	CMS string
 }
+
+// cmsPath is where the preview serves Config.CMS.
+const cmsPath = "/" + site.AdminDir + "/decap/"
 
 // Server is a running preview.
 type Server struct {
@@ -61,6 +68,7 @@ type Server struct {
 	mu      sync.Mutex // one build at a time
 	version int
 	watcher *watcher // follows the folders the builder read (nil in tests that only Rebuild)
+	cms     *os.Root // Config.CMS, or nil
 }
 
 // snapshot is one successful build, served as it is.
@@ -115,9 +123,22 @@ func Run(ctx context.Context, cfg Config) error {
 		return err
 	}
 	defer store.Close()
+	opt := site.Options{Drafts: true, Future: true, Now: cfg.Now(), Preview: true, Cache: startCache(root)}
+	var cms *os.Root
+	if cfg.CMS != "" {
+		if cms, err = os.OpenRoot(cfg.CMS); err != nil {
+			return fmt.Errorf("the CMS's scripts (make cms fetches them): %w", err)
+		}
+		defer cms.Close()
+		if _, err := cms.Stat("decap-cms.js"); err != nil {
+			return fmt.Errorf("the CMS's scripts (make cms fetches them): %w", err)
+		}
+		opt.CMSScript = cmsPath + "decap-cms.js"
+	}
 	s := &Server{
 		cfg:     cfg,
-		builder: site.NewBuilder(os.DirFS(root), site.Options{Drafts: true, Future: true, Now: cfg.Now(), Preview: true, Cache: startCache(root)}),
+		cms:     cms,
+		builder: site.NewBuilder(os.DirFS(root), opt),
 		hub:     newHub(),
 		store:   store,
 		origin:  "http://" + ln.Addr().String(),
@@ -332,6 +353,10 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
 		return
 	}
+	if s.cms != nil && strings.HasPrefix(r.URL.Path, cmsPath) {
+		s.serveCMS(w, r)
+		return
+	}
 	snap := s.site.Load()
 	if snap == nil {
 		s.serveHTML(w, http.StatusServiceUnavailable, []byte(waitingPage), 0)
@@ -345,7 +370,9 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		name = path.Join(name, "index.html")
 	}
 	if b, ok := snap.files[name]; ok {
-		if strings.HasSuffix(name, ".html") {
+		// The CMS's page has no live reload: a reload would lose the
+		// editor's unsaved work, and the CMS shows its own preview.
+		if strings.HasSuffix(name, ".html") && !strings.HasPrefix(name, site.AdminDir+"/") {
 			s.serveHTML(w, http.StatusOK, b, snap.version)
 			return
 		}
@@ -362,6 +389,29 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		notFound = []byte("<!DOCTYPE html><title>Not found</title><p>Not found.</p>")
 	}
 	s.serveHTML(w, http.StatusNotFound, notFound, snap.version)
+}
+
+// serveCMS serves a file of the CMS's scripts folder: only a regular file
+// directly in it (os.Root keeps every name inside the folder).
+func (s *Server) serveCMS(w http.ResponseWriter, r *http.Request) {
+	name := strings.TrimPrefix(r.URL.Path, cmsPath)
+	if name == "" || strings.ContainsAny(name, "/\\") || strings.HasPrefix(name, ".") {
+		http.NotFound(w, r)
+		return
+	}
+	f, err := s.cms.Open(name)
+	if err != nil {
+		http.NotFound(w, r)
+		return
+	}
+	defer f.Close()
+	fi, err := f.Stat()
+	if err != nil || !fi.Mode().IsRegular() {
+		http.NotFound(w, r)
+		return
+	}
+	w.Header().Set("Content-Type", contentType(name))
+	io.Copy(w, f)
 }
 
 // serveHTML sends a page with the live-reload script and overlay styles; the

@@ -428,7 +428,17 @@ func (b *Builder) otherOutputs(changed map[string]*outFile, outs map[string]*pag
 		set("sitemap.xml", sitemap(b.in.settings, pages))
 		set("robots.txt", robots(b.in.settings))
 	}
-	set("_headers", headers(b.r.csp))
+	// The CMS's files follow the pages, the settings, the packs' lists and
+	// the stylesheet's name: made every update (a few milliseconds) and
+	// dropped by dropUnchanged when they are the same.
+	admin, err := b.cmsFiles(pages)
+	if err != nil {
+		return err
+	}
+	for f, data := range admin {
+		set(f, data)
+	}
+	set("_headers", headers(b.r.csp, topDirs(b.files, changed)))
 	return nil
 }
 
@@ -598,7 +608,12 @@ func (b *Builder) checkLinks(changed map[string]*outFile, pages []*page.Page) (i
 		}
 	}
 	checked := b.links.Apply(sync)
-	if err := reportBroken(b.links.Broken(), pages); err != nil {
+	// The local copy of the CMS (Options.CMSScript) is served beside the
+	// site by bcs serve -cms, not built into it.
+	broken := slices.DeleteFunc(b.links.Broken(), func(l linkcheck.Broken) bool {
+		return b.opt.CMSScript != "" && l.Page == AdminDir+"/index.html" && l.Href == b.opt.CMSScript
+	})
+	if err := reportBroken(broken, pages); err != nil {
 		for f := range changed {
 			b.unsynced[f] = true
 		}

@@ -47,6 +47,7 @@ var reservedDirs = map[string]string{
 	"assets/":        "the site's stylesheets, scripts and images from assets/, served with a year-long cache",
 	FormsDir + "/":   "the forms the receiver reads",
 	images.Dir + "/": "the resized section images the build makes",
+	AdminDir + "/":   "the CMS the marketing team edits pages with, made from the schema",
 }
 
 // staticProblem says why content/<rel> cannot be published, or "".

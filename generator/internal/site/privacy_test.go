@@ -100,7 +100,7 @@ func TestUnconfirmedSettingsReported(t *testing.T) {
 	for _, p := range s.Unconfirmed {
 		got = append(got, p.Setting+" — "+p.Reason)
 	}
-	want := "contact.telephone — Ofcom drama range; organisation.company_number — not set; organisation.registered_office — not set"
+	want := "contact.telephone — Ofcom drama range; organisation.company_number — not set; organisation.registered_office — not set; cms.repo — not set"
 	if strings.Join(got, "; ") != want {
 		t.Errorf("Unconfirmed = %q, want %q", strings.Join(got, "; "), want)
 	}

@@ -2,6 +2,7 @@ package site
 
 import (
 	"html"
+	"maps"
 
 	"bytes"
 	"encoding/xml"
@@ -140,16 +141,48 @@ func sitemap(s *config.Site, pages []*page.Page) []byte {
 }
 
 // headers is the _headers file for static hosts: security headers on every
-// path and long-lived caching of the content-hashed assets.
-func headers(csp string) []byte {
-	return []byte("/*\n" +
-		"  Content-Security-Policy: " + csp + "; frame-ancestors 'none'\n" +
-		"  X-Content-Type-Options: nosniff\n" +
-		"  Referrer-Policy: strict-origin-when-cross-origin\n" +
-		"/assets/*\n" +
-		"  Cache-Control: public, max-age=31536000, immutable\n" +
-		"/" + images.Dir + "/*\n" +
-		"  Cache-Control: public, max-age=31536000, immutable\n")
+// path, the site's strict Content-Security-Policy on every path but
+// /admin/ and the CMS's own there, and long-lived caching of the
+// content-hashed assets. A host sends every matching rule's policy, and
+// the browser enforces them all, so the strict policy cannot be a rule for
+// /*: it is given to the root's files (/:name) and to each top-level
+// folder (dirs) but admin.
+func headers(csp string, dirs []string) []byte {
+	var b strings.Builder
+	b.WriteString("/*\n  X-Content-Type-Options: nosniff\n  Referrer-Policy: strict-origin-when-cross-origin\n")
+	strict := "  Content-Security-Policy: " + csp + "; frame-ancestors 'none'\n"
+	b.WriteString("/\n" + strict + "/:name\n" + strict)
+	for _, d := range dirs {
+		if d != AdminDir {
+			b.WriteString("/" + d + "/*\n" + strict)
+		}
+	}
+	b.WriteString("/" + AdminDir + "/*\n  Content-Security-Policy: " + cmsPolicy("https://api.github.com") + "\n")
+	b.WriteString("/assets/*\n  Cache-Control: public, max-age=31536000, immutable\n")
+	b.WriteString("/" + images.Dir + "/*\n  Cache-Control: public, max-age=31536000, immutable\n")
+	return []byte(b.String())
+}
+
+// topDirs are the top-level folders of the output after an update: those
+// of the files kept and those written, less those removed.
+func topDirs(files map[string][]byte, changed map[string]*outFile) []string {
+	seen := map[string]bool{}
+	add := func(f string) {
+		if d, _, ok := strings.Cut(f, "/"); ok {
+			seen[d] = true
+		}
+	}
+	for f := range files {
+		if o, ch := changed[f]; !ch || o != nil {
+			add(f)
+		}
+	}
+	for f, o := range changed {
+		if o != nil {
+			add(f)
+		}
+	}
+	return slices.Sorted(maps.Keys(seen))
 }
 
 func robots(s *config.Site) []byte {

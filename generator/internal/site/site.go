@@ -70,6 +70,11 @@ type Options struct {
 	// nil for each): `bcs build` writes the site this way without holding it
 	// in memory. A Builder with a Sink builds once.
 	Sink Sink
+
+	// CMSScript, when set, is the site path /admin/ loads the CMS from
+	// instead of its pinned release on the CDN (DecapScript): bcs serve
+	// -cms serves a local copy there, for make cms on a machine offline.
+	CMSScript string
 }
 
 // Sink receives output files; Write is called from several goroutines.

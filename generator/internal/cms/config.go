@@ -1,0 +1,346 @@
+package cms
+
+import (
+	"fmt"
+	"reflect"
+	"slices"
+	"strings"
+
+	"github.com/goccy/go-yaml"
+
+	"github.com/bcs/publish/generator/internal/page"
+)
+
+// Option is one choice of a select: the value written and the words shown.
+type Option struct {
+	Label string `yaml:"label"`
+	Value string `yaml:"value"`
+}
+
+// Inputs are what the configuration is made from besides the types.
+type Inputs struct {
+	// Backend is the Git host the CMS commits to (Decap's backend: name,
+	// repo, branch); the local backend (make cms) replaces it on localhost.
+	Backend map[string]string
+	SiteURL string // the live site, for the CMS's links to it
+	// Home, Plain are the content rels of the home page and of the plain
+	// pages (404.md, contact.md); Sections the folders of the pillar
+	// sections, and Clinical those of them whose pages need review dates.
+	Home     string
+	Plain    []string
+	Sections []Section
+	// The lists selects offer.
+	Indicators []Option // packs/indicators.yaml, for benchmarks
+	Pack       []Option // packs/pack.yaml's documents and workbooks, for from_pack
+	Blocks     []string // content/site.yaml's blocks, for use
+	Layouts    []string // templates/, for layout
+	Lists      []string // the lists a form's options_from may name
+}
+
+// Section is a pillar section: the folder of its pages and its title.
+type Section struct {
+	Dir, Title string
+	Clinical   bool
+}
+
+// field is a Decap field as config.yml writes it.
+type field struct {
+	Label     string    `yaml:"label"`
+	Name      string    `yaml:"name"`
+	Widget    string    `yaml:"widget"`
+	Hint      string    `yaml:"hint,omitempty"`
+	Required  *bool     `yaml:"required,omitempty"`
+	Pattern   []string  `yaml:"pattern,omitempty"`
+	Default   any       `yaml:"default,omitempty"`
+	ValueType string    `yaml:"value_type,omitempty"`
+	Format    string    `yaml:"format,omitempty"`
+	DateFmt   string    `yaml:"date_format,omitempty"`
+	TimeFmt   *bool     `yaml:"time_format,omitempty"`
+	Options   []Option  `yaml:"options,omitempty"`
+	Multiple  bool      `yaml:"multiple,omitempty"`
+	Collapsed bool      `yaml:"collapsed,omitempty"`
+	Field     *field    `yaml:"field,omitempty"`
+	Fields    []field   `yaml:"fields,omitempty"`
+	Types     []field   `yaml:"types,omitempty"`
+	TypeKey   string    `yaml:"typeKey,omitempty"`
+	Summary   string    `yaml:"summary,omitempty"`
+	Buttons   []string  `yaml:"buttons,omitempty"`
+	Modes     []string  `yaml:"modes,omitempty"`
+	EditorCmp *[]string `yaml:"editor_components,omitempty"` // [] leaves out images and code blocks
+}
+
+// sectionTypes says, for each section type (page.SectionTypes), its label
+// in the CMS and the section keys its form has.
+var sectionTypes = map[string]struct {
+	label string
+	keys  []string
+}{
+	"prose":          {"Text", []string{"eyebrow", "heading", "body", "image", "id"}},
+	"rhythm":         {"Weekly rhythm", []string{"eyebrow", "heading", "body", "rhythm", "image", "id"}},
+	"benchmarks":     {"Benchmarks table", []string{"eyebrow", "heading", "body", "benchmarks", "image", "id"}},
+	"resources":      {"List of resources", []string{"eyebrow", "heading", "body", "items", "image", "id"}},
+	"pack-documents": {"All the starter pack's documents", []string{"eyebrow", "heading", "body", "pack_documents", "image", "id"}},
+	"from-pack":      {"Some of the starter pack's documents", []string{"eyebrow", "heading", "body", "from_pack", "image", "id"}},
+	"faqs":           {"Questions and answers (FAQs)", []string{"eyebrow", "heading", "body", "faqs", "image", "id"}},
+	"action":         {"Call to action", []string{"eyebrow", "heading", "body", "action", "image", "id"}},
+	"block":          {"Call to action from the site settings", []string{"use", "id"}},
+}
+
+// frontFields are the CMS fields of page.Front, in the struct's order.
+func frontFields(in Inputs) ([]field, error) {
+	return structFields(reflect.TypeFor[page.Front](), "", in)
+}
+
+// structFields makes the fields of a struct type; prefix is the path of
+// the struct's key ("" at the top).
+func structFields(t reflect.Type, prefix string, in Inputs) ([]field, error) {
+	var out []field
+	for sf := range t.Fields() {
+		name, _, _ := strings.Cut(sf.Tag.Get("yaml"), ",")
+		if name == "" || name == "-" {
+			continue
+		}
+		key := name
+		if prefix != "" {
+			key = prefix + "." + name
+		}
+		f, err := makeField(sf.Type, key, name, in)
+		if err != nil {
+			return nil, err
+		}
+		if f != nil {
+			out = append(out, *f)
+		}
+	}
+	return out, nil
+}
+
+// makeField makes the field of one key of Go type t, or nil for a key the
+// CMS deliberately leaves to hand editing (widget "omit").
+func makeField(t reflect.Type, key, name string, in Inputs) (*field, error) {
+	m, ok := fields[key]
+	if !ok {
+		return nil, fmt.Errorf("the CMS has no field for the front-matter key %q (%s): add it to fields in generator/internal/cms/schema.go", key, t)
+	}
+	if m.widget == "omit" {
+		return nil, nil
+	}
+	f := &field{Label: m.label, Name: name, Hint: m.hint, Pattern: m.pattern, Default: m.dflt}
+	f.Required = &m.required
+	if t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	switch {
+	case key == "sections":
+		return sectionsField(f, in)
+	case m.widget == "select":
+		opts, err := choices(m.choices, in)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", key, err)
+		}
+		f.Widget, f.Options, f.Multiple = "select", opts, m.multiple
+	case m.widget == "date":
+		f.Widget, f.Format, f.DateFmt, f.TimeFmt = "datetime", "YYYY-MM-DD", "YYYY-MM-DD", new(bool)
+		f.Pattern = []string{datePattern, "a date, like 2026-11-26"}
+	case m.widget == "markdown":
+		f.Widget = "markdown"
+		// What the site's Markdown shows; no raw HTML, no embeds.
+		f.Buttons = []string{"bold", "italic", "link", "heading-two", "heading-three", "bulleted-list", "numbered-list", "quote"}
+		f.EditorCmp, f.Modes = new([]string{}), []string{"rich_text", "raw"}
+	case m.widget != "":
+		f.Widget = m.widget
+	case t.Kind() == reflect.String:
+		f.Widget = "string"
+	case t.Kind() == reflect.Bool:
+		f.Widget = "boolean"
+	case t.Kind() == reflect.Int:
+		f.Widget, f.ValueType = "number", "int"
+	case t.Kind() == reflect.Struct:
+		sub, err := structFields(t, key, in)
+		if err != nil {
+			return nil, err
+		}
+		f.Widget, f.Fields, f.Collapsed = "object", sub, !m.required
+	case t.Kind() == reflect.Slice && t.Elem().Kind() == reflect.String:
+		item := &field{Label: m.label, Name: name, Widget: "string", Pattern: m.pattern}
+		f.Widget, f.Field, f.Pattern = "list", item, nil
+	case t.Kind() == reflect.Slice && t.Elem().Kind() == reflect.Struct:
+		sub, err := structFields(t.Elem(), key, in)
+		if err != nil {
+			return nil, err
+		}
+		f.Widget, f.Fields = "list", sub
+	default:
+		return nil, fmt.Errorf("the CMS cannot show the front-matter key %q: its Go type %s has no widget", key, t)
+	}
+	return f, nil
+}
+
+// sectionsField is the sections list: one form for each section type,
+// the type written under the key type (page.Section.Type).
+func sectionsField(f *field, in Inputs) (*field, error) {
+	st := reflect.TypeFor[page.Section]()
+	all := map[string]field{}
+	for sf := range st.Fields() {
+		name, _, _ := strings.Cut(sf.Tag.Get("yaml"), ",")
+		sub, err := makeField(sf.Type, "sections."+name, name, in)
+		if err != nil {
+			return nil, err
+		}
+		if sub != nil {
+			all[name] = *sub
+		}
+	}
+	f.Widget, f.TypeKey, f.Collapsed = "list", "type", true
+	f.Required = new(bool)
+	for _, name := range page.SectionTypes {
+		ty, ok := sectionTypes[name]
+		if !ok {
+			return nil, fmt.Errorf("the CMS has no form for the section type %q: add it to sectionTypes in generator/internal/cms/config.go", name)
+		}
+		form := field{Label: ty.label, Name: name, Widget: "object", Summary: "{{fields.heading}}{{fields.use}}"}
+		for _, k := range ty.keys {
+			sub, ok := all[k]
+			if !ok {
+				return nil, fmt.Errorf("section type %q: no section key %q", name, k)
+			}
+			form.Fields = append(form.Fields, sub)
+		}
+		f.Types = append(f.Types, form)
+	}
+	return f, nil
+}
+
+// choices is the options of a select: a named list of the inputs or
+// values written "a|b|c".
+func choices(name string, in Inputs) ([]Option, error) {
+	plain := func(vs []string) []Option {
+		var out []Option
+		for _, v := range vs {
+			out = append(out, Option{Label: v, Value: v})
+		}
+		return out
+	}
+	switch name {
+	case "indicators":
+		return in.Indicators, nil
+	case "pack":
+		return in.Pack, nil
+	case "blocks":
+		return plain(in.Blocks), nil
+	case "layouts":
+		return plain(in.Layouts), nil
+	case "lists":
+		return plain(in.Lists), nil
+	}
+	if strings.Contains(name, "|") {
+		return plain(strings.Split(name, "|")), nil
+	}
+	return nil, fmt.Errorf("no list of choices called %q", name)
+}
+
+// collection is a Decap collection.
+type collection struct {
+	Name        string  `yaml:"name"`
+	Label       string  `yaml:"label"`
+	LabelOne    string  `yaml:"label_singular,omitempty"`
+	Description string  `yaml:"description,omitempty"`
+	Folder      string  `yaml:"folder,omitempty"`
+	Create      bool    `yaml:"create,omitempty"`
+	Slug        string  `yaml:"slug,omitempty"`
+	Extension   string  `yaml:"extension,omitempty"`
+	Format      string  `yaml:"format"`
+	Files       []file  `yaml:"files,omitempty"`
+	Fields      []field `yaml:"fields,omitempty"`
+}
+
+type file struct {
+	Name   string  `yaml:"name"`
+	Label  string  `yaml:"label"`
+	File   string  `yaml:"file"`
+	Fields []field `yaml:"fields"`
+}
+
+// LocalPort is the port of the CMS's local backend (decap-server, which
+// make cms runs): not its default 8081, which is bcs receive's.
+const LocalPort = "8082"
+
+// localBackend says where the local backend is: Decap uses it instead of
+// Backend when the CMS is opened on localhost and it answers.
+type localBackend struct {
+	URL string `yaml:"url"`
+}
+
+// Config is the CMS's config.yml.
+type Config struct {
+	Backend      map[string]string `yaml:"backend"`
+	LocalBackend localBackend      `yaml:"local_backend"`
+	PublishMode  string            `yaml:"publish_mode"`
+	SiteURL      string            `yaml:"site_url,omitempty"`
+	MediaFolder  string            `yaml:"media_folder"`
+	PublicFolder string            `yaml:"public_folder"`
+	Collections  []collection      `yaml:"collections"`
+}
+
+// Make builds the configuration: a collection for the home page, one for
+// the plain pages and one for each pillar section (its front page and its
+// topic pages, which editors create), every one with the fields of
+// page.Front and the page's Markdown body.
+func Make(in Inputs) (*Config, error) {
+	front, err := frontFields(in)
+	if err != nil {
+		return nil, err
+	}
+	// The Markdown after the front matter: Decap's name for it is body.
+	body, _ := makeField(reflect.TypeFor[string](), "sections.body", "body", in)
+	body.Label, body.Hint = "Text under the sections", "Optional: Markdown after the sections, as on the privacy notice."
+	withBody := append(slices.Clone(front), *body)
+	c := &Config{
+		Backend: in.Backend, LocalBackend: localBackend{URL: "http://localhost:" + LocalPort + "/api/v1"}, PublishMode: "editorial_workflow", SiteURL: in.SiteURL,
+		MediaFolder: "content/images", PublicFolder: "/images",
+	}
+	home := collection{Name: "home", Label: "Home page", Format: "frontmatter",
+		Files: []file{{Name: "home", Label: "Home page", File: "content/" + in.Home, Fields: withBody}}}
+	plain := collection{Name: "pages", Label: "Other pages", Format: "frontmatter",
+		Description: "Pages outside the sections: contact, privacy, accessibility, page not found."}
+	for _, rel := range in.Plain {
+		name := strings.TrimSuffix(rel, ".md")
+		plain.Files = append(plain.Files, file{Name: name, Label: name, File: "content/" + rel, Fields: withBody})
+	}
+	c.Collections = append(c.Collections, home)
+	for _, s := range in.Sections {
+		fs := withBody
+		if s.Clinical {
+			fs = requireReview(withBody)
+		}
+		c.Collections = append(c.Collections, collection{
+			Name: s.Dir, Label: s.Title, LabelOne: "page", Format: "frontmatter", Extension: "md",
+			Description: fmt.Sprintf("The section's front page (_index) and its topic pages, each at /%s/its-name/. A new page's file name is made from its title.", s.Dir),
+			Folder:      "content/" + s.Dir, Create: true, Slug: "{{slug}}", Fields: fs,
+		})
+	}
+	c.Collections = append(c.Collections, plain)
+	return c, nil
+}
+
+// requireReview marks the review dates required: the build refuses a page
+// of a clinical section without them.
+func requireReview(fs []field) []field {
+	out := slices.Clone(fs)
+	for i := range out {
+		if out[i].Name == "last_reviewed" || out[i].Name == "next_review" {
+			out[i].Required = new(true)
+		}
+	}
+	return out
+}
+
+// Marshal writes the configuration as config.yml.
+func (c *Config) Marshal() ([]byte, error) {
+	head := "# Made by the build from the front-matter schema (generator/internal/cms): do not edit.\n"
+	out, err := yaml.MarshalWithOptions(c, yaml.IndentSequence(true))
+	if err != nil {
+		return nil, err
+	}
+	return append([]byte(head), out...), nil
+}
