@@ -29,6 +29,10 @@ type Inputs struct {
 	Home     string
 	Plain    []string
 	Sections []Section
+	// Forms are the content rels of the pages that have a form: only they
+	// show one in the CMS (a form is the web team's: the receiver and the
+	// privacy notice depend on it).
+	Forms []string
 	// The lists selects offer.
 	Indicators []Option // packs/indicators.yaml, for benchmarks
 	Pack       []Option // packs/pack.yaml's documents and workbooks, for from_pack
@@ -59,6 +63,7 @@ type field struct {
 	Options   []Option  `yaml:"options,omitempty"`
 	Multiple  bool      `yaml:"multiple,omitempty"`
 	Collapsed bool      `yaml:"collapsed,omitempty"`
+	LabelOne  string    `yaml:"label_singular,omitempty"`
 	Field     *field    `yaml:"field,omitempty"`
 	Fields    []field   `yaml:"fields,omitempty"`
 	Types     []field   `yaml:"types,omitempty"`
@@ -88,12 +93,16 @@ var sectionTypes = map[string]struct {
 
 // frontFields are the CMS fields of page.Front, in the struct's order.
 func frontFields(in Inputs) ([]field, error) {
-	return structFields(reflect.TypeFor[page.Front](), "", in)
+	return structFields(reflect.TypeFor[page.Front](), "", in, "")
 }
 
 // structFields makes the fields of a struct type; prefix is the path of
-// the struct's key ("" at the top).
-func structFields(t reflect.Type, prefix string, in Inputs) ([]field, error) {
+// the struct's key ("" at the top). Within an optional object (optional
+// names it, "" otherwise), no field is marked required: Decap refuses to
+// save an entry whose optional object is left out when the object has a
+// required field (decaporg/decap-cms#2103, #7748: still so in 3.16), so
+// the hint says what is needed instead, and the build checks it.
+func structFields(t reflect.Type, prefix string, in Inputs, optional string) ([]field, error) {
 	var out []field
 	for sf := range t.Fields() {
 		name, _, _ := strings.Cut(sf.Tag.Get("yaml"), ",")
@@ -108,9 +117,14 @@ func structFields(t reflect.Type, prefix string, in Inputs) ([]field, error) {
 		if err != nil {
 			return nil, err
 		}
-		if f != nil {
-			out = append(out, *f)
+		if f == nil {
+			continue
 		}
+		if optional != "" && *f.Required {
+			f.Required = new(false)
+			f.Hint = strings.TrimSpace("Needed when there is " + optional + ". " + f.Hint)
+		}
+		out = append(out, *f)
 	}
 	return out, nil
 }
@@ -122,6 +136,11 @@ func makeField(t reflect.Type, key, name string, in Inputs) (*field, error) {
 	if !ok {
 		return nil, fmt.Errorf("the CMS has no field for the front-matter key %q (%s): add it to fields in generator/internal/cms/schema.go", key, t)
 	}
+	return fieldOf(t, key, name, m, in)
+}
+
+// fieldOf makes the field of one key of Go type t as m describes it.
+func fieldOf(t reflect.Type, key, name string, m meta, in Inputs) (*field, error) {
 	if m.widget == "omit" {
 		return nil, nil
 	}
@@ -156,20 +175,29 @@ func makeField(t reflect.Type, key, name string, in Inputs) (*field, error) {
 	case t.Kind() == reflect.Int:
 		f.Widget, f.ValueType = "number", "int"
 	case t.Kind() == reflect.Struct:
-		sub, err := structFields(t, key, in)
+		optional := ""
+		if !m.required {
+			if m.article == "" {
+				return nil, fmt.Errorf("the optional object %q needs an article (a or an) in fields, for its hints", key)
+			}
+			optional = m.article + " " + strings.ToLower(m.label)
+		}
+		sub, err := structFields(t, key, in, optional)
 		if err != nil {
 			return nil, err
 		}
 		f.Widget, f.Fields, f.Collapsed = "object", sub, !m.required
+	case t.Kind() == reflect.Slice && m.one == "":
+		return nil, fmt.Errorf("the list %q needs its word for one item (one) in fields, for its Add button", key)
 	case t.Kind() == reflect.Slice && t.Elem().Kind() == reflect.String:
 		item := &field{Label: m.label, Name: name, Widget: "string", Pattern: m.pattern}
-		f.Widget, f.Field, f.Pattern = "list", item, nil
+		f.Widget, f.Field, f.Pattern, f.LabelOne = "list", item, nil, m.one
 	case t.Kind() == reflect.Slice && t.Elem().Kind() == reflect.Struct:
-		sub, err := structFields(t.Elem(), key, in)
+		sub, err := structFields(t.Elem(), key, in, "")
 		if err != nil {
 			return nil, err
 		}
-		f.Widget, f.Fields = "list", sub
+		f.Widget, f.Fields, f.LabelOne = "list", sub, m.one
 	default:
 		return nil, fmt.Errorf("the CMS cannot show the front-matter key %q: its Go type %s has no widget", key, t)
 	}
@@ -191,7 +219,7 @@ func sectionsField(f *field, in Inputs) (*field, error) {
 			all[name] = *sub
 		}
 	}
-	f.Widget, f.TypeKey, f.Collapsed = "list", "type", true
+	f.Widget, f.TypeKey, f.Collapsed, f.LabelOne = "list", "type", true, "section"
 	f.Required = new(bool)
 	for _, name := range page.SectionTypes {
 		ty, ok := sectionTypes[name]
@@ -295,23 +323,44 @@ func Make(in Inputs) (*Config, error) {
 	body, _ := makeField(reflect.TypeFor[string](), "sections.body", "body", in)
 	body.Label, body.Hint = "Text under the sections", "Optional: Markdown after the sections, as on the privacy notice."
 	withBody := append(slices.Clone(front), *body)
+	// A page shows the form fields when it has a form, and then the form is
+	// required, with its own required fields; other pages do not offer one.
+	formMeta := fields["form"]
+	formMeta.required = true
+	sf, _ := reflect.TypeFor[page.Front]().FieldByName("Form")
+	form, err := fieldOf(sf.Type, "form", "form", formMeta, in)
+	if err != nil {
+		return nil, err
+	}
+	fieldsOf := func(rel string) []field {
+		fs := slices.Clone(withBody)
+		if slices.Contains(in.Forms, rel) {
+			for i := range fs {
+				if fs[i].Name == "form" {
+					fs[i] = *form
+				}
+			}
+			return fs
+		}
+		return slices.DeleteFunc(fs, func(f field) bool { return f.Name == "form" })
+	}
 	c := &Config{
 		Backend: in.Backend, LocalBackend: localBackend{URL: "http://localhost:" + LocalPort + "/api/v1"}, PublishMode: "editorial_workflow", SiteURL: in.SiteURL,
 		MediaFolder: "content/images", PublicFolder: "/images",
 	}
 	home := collection{Name: "home", Label: "Home page", Format: "frontmatter",
-		Files: []file{{Name: "home", Label: "Home page", File: "content/" + in.Home, Fields: withBody}}}
+		Files: []file{{Name: "home", Label: "Home page", File: "content/" + in.Home, Fields: fieldsOf(in.Home)}}}
 	plain := collection{Name: "pages", Label: "Other pages", Format: "frontmatter",
 		Description: "Pages outside the sections: contact, privacy, accessibility, page not found."}
 	for _, rel := range in.Plain {
 		name := strings.TrimSuffix(rel, ".md")
-		plain.Files = append(plain.Files, file{Name: name, Label: name, File: "content/" + rel, Fields: withBody})
+		plain.Files = append(plain.Files, file{Name: name, Label: name, File: "content/" + rel, Fields: fieldsOf(rel)})
 	}
 	c.Collections = append(c.Collections, home)
 	for _, s := range in.Sections {
-		fs := withBody
+		fs := fieldsOf("") // a section's pages have no form
 		if s.Clinical {
-			fs = requireReview(withBody)
+			fs = requireFields(fs, "last_reviewed", "next_review")
 		}
 		c.Collections = append(c.Collections, collection{
 			Name: s.Dir, Label: s.Title, LabelOne: "page", Format: "frontmatter", Extension: "md",
@@ -323,13 +372,13 @@ func Make(in Inputs) (*Config, error) {
 	return c, nil
 }
 
-// requireReview marks the review dates required: the build refuses a page
-// of a clinical section without them.
-func requireReview(fs []field) []field {
+// requireFields marks the fields named required: the review dates on the
+// pages of a clinical section, which the build refuses without them.
+func requireFields(fs []field, names ...string) []field {
 	out := slices.Clone(fs)
 	for i := range out {
-		if out[i].Name == "last_reviewed" || out[i].Name == "next_review" {
-			out[i].Required = new(true)
+		if slices.Contains(names, out[i].Name) {
+			out[i].Required, out[i].Collapsed = new(true), false
 		}
 	}
 	return out

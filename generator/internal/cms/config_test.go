@@ -14,7 +14,7 @@ import (
 func testInputs() Inputs {
 	return Inputs{
 		Backend: map[string]string{"name": "github", "repo": "bcs/site", "branch": "main"},
-		Home:    "_index.md", Plain: []string{"contact.md"},
+		Home:    "_index.md", Plain: []string{"contact.md", "privacy.md"}, Forms: []string{"contact.md"},
 		Sections:   []Section{{Dir: "medicines-optimisation", Title: "Medicines optimisation", Clinical: true}},
 		Indicators: []Option{{Label: "Repeat prescriptions turned round in time", Value: "REPEAT-TAT"}},
 		Pack:       []Option{{Label: "High-risk drug monitoring SOP", Value: "hrd-monitoring-sop"}},
@@ -64,7 +64,8 @@ func cmsKeys(fs []field, prefix string, out map[string]bool) {
 
 // The generated configuration covers every front-matter key: each key of
 // page.Front, however deep, is a field of every page collection, unless
-// fields says the CMS leaves it to hand editing.
+// fields says the CMS leaves it to hand editing; the form's keys are on
+// the pages that have a form, and only there.
 func TestEveryKeyIsInTheCMS(t *testing.T) {
 	c, err := Make(testInputs())
 	if err != nil {
@@ -77,16 +78,24 @@ func TestEveryKeyIsInTheCMS(t *testing.T) {
 	}
 	for _, col := range c.Collections {
 		var fs [][]field
+		var withForm []bool
 		if col.Fields != nil {
-			fs = append(fs, col.Fields)
+			fs, withForm = append(fs, col.Fields), append(withForm, false)
 		}
 		for _, f := range col.Files {
-			fs = append(fs, f.Fields)
+			fs, withForm = append(fs, f.Fields), append(withForm, f.File == "content/contact.md")
 		}
-		for _, f := range fs {
+		for i, f := range fs {
 			have := map[string]bool{}
 			cmsKeys(f, "", have)
 			for _, k := range want {
+				isForm := k == "form" || strings.HasPrefix(k, "form.")
+				if isForm && !withForm[i] {
+					if have[k] {
+						t.Errorf("collection %s: a page without a form offers %q", col.Name, k)
+					}
+					continue
+				}
 				if !have[k] && fields[k].widget != "omit" {
 					t.Errorf("collection %s: front-matter key %q is not in the CMS", col.Name, k)
 				}
@@ -113,7 +122,7 @@ func TestAKeyWithoutAFieldIsAnError(t *testing.T) {
 		Title string `yaml:"title"`
 		Hero  string `yaml:"hero"`
 	}
-	_, err := structFields(reflect.TypeFor[withNew](), "", testInputs())
+	_, err := structFields(reflect.TypeFor[withNew](), "", testInputs(), "")
 	if err == nil || !strings.Contains(err.Error(), `no field for the front-matter key "hero"`) {
 		t.Fatalf("got %v", err)
 	}
@@ -194,6 +203,68 @@ func TestConfigYAML(t *testing.T) {
 	for _, want := range []string{"publish_mode: editorial_workflow", "url: http://localhost:8082/api/v1", "media_folder: content/images", "typeKey: type", "folder: content/medicines-optimisation"} {
 		if !strings.Contains(string(a), want) {
 			t.Errorf("config.yml lacks %q", want)
+		}
+	}
+}
+
+// find returns the field at a path of names in fs, or nil.
+func find(fs []field, path ...string) *field {
+	for i := range fs {
+		if fs[i].Name != path[0] {
+			continue
+		}
+		if len(path) == 1 {
+			return &fs[i]
+		}
+		if f := find(fs[i].Fields, path[1:]...); f != nil {
+			return f
+		}
+		for _, ty := range fs[i].Types {
+			if f := find(ty.Fields, path[1:]...); f != nil {
+				return f
+			}
+		}
+	}
+	return nil
+}
+
+// Decap will not save an entry that leaves out an optional object with a
+// required field, so within an optional object nothing is marked required
+// and the hint says what is needed; a required object's fields stay
+// required. The contact page's form is required; the review dates are on
+// the clinical section's pages.
+func TestRequiredFields(t *testing.T) {
+	c, err := Make(testInputs())
+	if err != nil {
+		t.Fatal(err)
+	}
+	required := func(f *field) bool { return f != nil && f.Required != nil && *f.Required }
+	section, contact := c.Collections[1].Fields, c.Collections[2].Files[0].Fields
+	for _, tc := range []struct {
+		fs   []field
+		path []string
+		want bool
+		hint string
+	}{
+		{section, []string{"sections", "image"}, false, ""},
+		{section, []string{"sections", "image", "alt"}, false, "Needed when there is a picture. For people who cannot see it"},
+		{section, []string{"sections", "image", "src"}, false, "Needed when there is a picture."},
+		{section, []string{"sections", "action", "label"}, true, ""},
+		{section, []string{"sections", "faqs", "question"}, true, ""},
+		{section, []string{"title"}, true, ""},
+		{section, []string{"next_review"}, true, ""},
+		{contact, []string{"next_review"}, false, ""},
+		{contact, []string{"form"}, true, ""},
+		{contact, []string{"form", "id"}, true, ""},
+		{contact, []string{"form", "pack_request", "icb"}, false, "Needed when there is a starter pack request."},
+	} {
+		f := find(tc.fs, tc.path...)
+		if f == nil {
+			t.Errorf("%v: no field", tc.path)
+			continue
+		}
+		if required(f) != tc.want || !strings.HasPrefix(f.Hint, tc.hint) {
+			t.Errorf("%v: required %v, hint %q; want %v, %q...", tc.path, required(f), f.Hint, tc.want, tc.hint)
 		}
 	}
 }

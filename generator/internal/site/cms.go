@@ -68,6 +68,9 @@ func (b *Builder) cmsFiles(pages []*page.Page) (map[string][]byte, error) {
 		Lists:   slices.Sorted(maps.Keys(formLists(b.in.icbs, b.opt.Now))),
 	}
 	for _, p := range pages {
+		if !p.Generated && p.Front.Form != nil {
+			in.Forms = append(in.Forms, p.Rel)
+		}
 		switch {
 		case p.Generated:
 		case p.Kind == page.Home:

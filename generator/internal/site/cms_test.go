@@ -173,3 +173,28 @@ func TestContentSecurityPolicy(t *testing.T) {
 		}
 	}
 }
+
+// The CMS writes a page's front matter afresh when it saves it, and keeps
+// no comment: explanations live in README.md, never in content/'s front
+// matter, where the first save would drop them.
+func TestNoCommentsInFrontMatter(t *testing.T) {
+	pages, err := filepath.Glob("../../../content/*.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	more, _ := filepath.Glob("../../../content/*/*.md")
+	comment := regexp.MustCompile(`(?m)^\s*#`)
+	for _, f := range append(pages, more...) {
+		src, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		fm, _, _ := strings.Cut(strings.TrimPrefix(string(src), "---\n"), "\n---\n")
+		if loc := comment.FindStringIndex(fm); loc != nil {
+			t.Errorf("%s:%d: a comment in the front matter, which the CMS drops: move it to README.md", f, strings.Count(fm[:loc[0]], "\n")+2)
+		}
+	}
+	if len(pages)+len(more) < 10 {
+		t.Fatalf("only %d pages found", len(pages)+len(more))
+	}
+}
