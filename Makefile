@@ -13,7 +13,7 @@ SHELL   := /bin/bash
 REQUIRE_TOOLS ?= 1
 export REQUIRE_TOOLS
 
-.PHONY: all build drafts clinical-review serve receive test test-deps test-go test-e2e e2e-deps vet fmt-check fuzz bench clean
+.PHONY: all build drafts clinical-review serve cms cms-deps receive test test-deps test-go test-e2e e2e-deps vet fmt-check fuzz bench clean
 
 all: build
 
@@ -46,12 +46,12 @@ test-go:
 ## test-e2e: Nu HTML checker, axe-core and reflow at 320 px in headless Chromium over every built page, the packs
 ## finder, pack links and site search, section images (the variant chosen, lazy loading), the contact
 ## form end to end, the preview server's live reload, Lighthouse on four pages, and the gates
-## failing on deliberately broken pages
+## failing on deliberately broken pages, and the CMS at /admin/ (its local backend: pages saved, created, built)
 ## (fails when Chromium or Java is missing; SKIPs visibly with REQUIRE_TOOLS=0)
 test-e2e: e2e-deps
 	cd $(E2E) && node --test --test-reporter=spec
 
-e2e-deps: $(E2E)/node_modules/.package-lock.json
+e2e-deps: $(E2E)/node_modules/.package-lock.json cms-deps
 
 $(E2E)/node_modules/.package-lock.json: $(E2E)/package-lock.json
 	cd $(E2E) && npm ci --ignore-scripts --no-audit --no-fund
@@ -115,6 +115,26 @@ bench:
 ## serve: preview with live reload on http://127.0.0.1:1313 (drafts and future pages included; never touches public/)
 serve:
 	$(BCS) serve
+
+## cms: the CMS at http://localhost:1313/admin/ on this computer: edits are saved straight into
+## content/ by the CMS's local backend (decap-server on 127.0.0.1:$(CMS_PORT)), and the preview
+## beside it shows them (Ctrl-C stops both). Fetches the pinned CMS once (generator/cms/decap.json).
+CMS     := generator/cms
+CMS_PORT := 8082
+cms: cms-deps
+	@MODE=fs GIT_REPO_DIRECTORY="$(CURDIR)" PORT=$(CMS_PORT) BIND_HOST=127.0.0.1 LOG_LEVEL=warn \
+	  $(CMS)/node_modules/.bin/decap-server & backend=$$!; trap 'kill $$backend 2>/dev/null' EXIT INT TERM; \
+	  echo "make cms: open http://localhost:1313/admin/ (the CMS saves into content/ of $(CURDIR))"; \
+	  $(BCS) serve -cms $(CMS)/decap
+
+## cms-deps: the pinned CMS (fetch.mjs checks its hashes) and its local backend (npm ci)
+cms-deps: $(CMS)/decap/VERSION $(CMS)/node_modules/.package-lock.json
+
+$(CMS)/decap/VERSION: $(CMS)/decap.json $(CMS)/fetch.mjs
+	node $(CMS)/fetch.mjs
+
+$(CMS)/node_modules/.package-lock.json: $(CMS)/package-lock.json
+	cd $(CMS) && npm ci --ignore-scripts --no-audit --no-fund
 
 ## receive: build, then serve public/ and the form receiver on http://127.0.0.1:8081, storing in submissions.db
 receive: build

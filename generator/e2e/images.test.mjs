@@ -9,29 +9,10 @@ import assert from 'node:assert/strict';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, have, launch, nuErrors, root, skipOrFail, startSite } from './lib.mjs';
+import { chromium, have, launch, nuErrors, picture, root, skipOrFail, startSite } from './lib.mjs';
 
 const pageFile = join('content', 'medicines-optimisation', 'practice-level.md');
 const pageURL = '/medicines-optimisation/practice-level/';
-
-// picture draws a w x h picture in Chromium's canvas and returns it encoded
-// as type (image/jpeg or image/png): a real encoder, as a camera or a
-// design tool would have written the file.
-async function picture(browser, w, h, type) {
-  const page = await browser.newPage();
-  const data = await page.evaluate(({ w, h, type }) => {
-    const c = document.createElement('canvas');
-    c.width = w; c.height = h;
-    const g = c.getContext('2d');
-    const grad = g.createLinearGradient(0, 0, w, h);
-    grad.addColorStop(0, '#005eb8'); grad.addColorStop(1, '#ffb81c');
-    g.fillStyle = grad; g.fillRect(0, 0, w, h);
-    g.fillStyle = '#fff'; g.font = `${Math.round(h / 5)}px sans-serif`; g.fillText('BCS', w / 10, h / 2);
-    return c.toDataURL(type, 0.9).split(',')[1];
-  }, { w, h, type });
-  await page.close();
-  return Buffer.from(data, 'base64');
-}
 
 test('section images: the variant the screen needs, space kept, the lower one lazy, valid markup, no original published', async (t) => {
   if (!existsSync(chromium)) return skipOrFail(t, `Chromium (${chromium})`);
