@@ -399,17 +399,17 @@ func (s *Server) serveCMS(w http.ResponseWriter, r *http.Request) {
 		http.NotFound(w, r)
 		return
 	}
+	// Lstat first: opening a named pipe would block.
+	if fi, err := s.cms.Lstat(name); err != nil || !fi.Mode().IsRegular() {
+		http.NotFound(w, r)
+		return
+	}
 	f, err := s.cms.Open(name)
 	if err != nil {
 		http.NotFound(w, r)
 		return
 	}
 	defer f.Close()
-	fi, err := f.Stat()
-	if err != nil || !fi.Mode().IsRegular() {
-		http.NotFound(w, r)
-		return
-	}
 	w.Header().Set("Content-Type", contentType(name))
 	io.Copy(w, f)
 }

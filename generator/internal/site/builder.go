@@ -71,6 +71,7 @@ type snapshot struct {
 	files   map[string][]byte
 	packs   *packsite.Set            // the packs, their pages and their files
 	images  map[string]*images.Image // content rel -> the section image made from it, for the images in use
+	cms     *cmsConfig               // the CMS's config.yml as last made
 }
 
 // clone copies s deeply enough that an update can change the copy without
@@ -429,7 +430,8 @@ func (b *Builder) otherOutputs(changed map[string]*outFile, outs map[string]*pag
 		set("robots.txt", robots(b.in.settings))
 	}
 	// The CMS's files follow the pages, the settings, the packs' lists and
-	// the stylesheet's name: made every update (a few milliseconds) and
+	// the stylesheet's name: looked at every update, its configuration
+	// made again only when what it is made from changed (cmsFiles), and
 	// dropped by dropUnchanged when they are the same.
 	admin, err := b.cmsFiles(pages)
 	if err != nil {

@@ -56,6 +56,13 @@ var adminTmpl = template.Must(template.New("admin").Parse(`<!DOCTYPE html>
 </html>
 `))
 
+// cmsConfig is the CMS's config.yml and a key of the cms.Inputs it was
+// made from.
+type cmsConfig struct {
+	key  string
+	data []byte
+}
+
 // cmsFiles are /admin/'s files: the page that loads the CMS, its
 // configuration made from the schema, and the script that gives the CMS's
 // preview the site's stylesheet.
@@ -101,14 +108,21 @@ func (b *Builder) cmsFiles(pages []*page.Page) (map[string][]byte, error) {
 			in.Layouts = append(in.Layouts, name)
 		}
 	}
-	c, err := cms.Make(in)
-	if err != nil {
-		return nil, fmt.Errorf("the CMS's configuration: %w", err)
+	// Making config.yml takes about 90 ms (400 KB of YAML, the fields
+	// repeated in each collection and file): an edit to a page's text
+	// changes none of its inputs, and must not wait for it.
+	if key := fmt.Sprintf("%#v", in); b.cms == nil || b.cms.key != key {
+		c, err := cms.Make(in)
+		if err != nil {
+			return nil, fmt.Errorf("the CMS's configuration: %w", err)
+		}
+		data, err := c.Marshal()
+		if err != nil {
+			return nil, err
+		}
+		b.cms = &cmsConfig{key: key, data: data}
 	}
-	config, err := c.Marshal()
-	if err != nil {
-		return nil, err
-	}
+	config := b.cms.data
 	css, err := b.r.assets.URL("site.css")
 	if err != nil {
 		return nil, err
