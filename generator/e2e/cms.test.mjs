@@ -26,6 +26,24 @@ const stop = async (proc, signal = 'SIGTERM') => {
   }
 };
 
+// startBackend starts the CMS's local backend (decap-server) in mode fs
+// (saving straight into dir's files, as make cms does) or git (a branch and
+// a status per draft in the repository dir, merged on publishing: the
+// editorial workflow), and waits until it answers.
+async function startBackend(mode, dir) {
+  const proc = run(decapServer, [], { env: { ...process.env, MODE: mode, GIT_REPO_DIRECTORY: dir, PORT: String(backendPort), BIND_HOST: '127.0.0.1', LOG_LEVEL: 'warn' } });
+  let log = '';
+  proc.stderr.on('data', (d) => { log += d; });
+  proc.stdout.on('data', (d) => { log += d; });
+  for (let i = 0; ; i++) {
+    const info = await fetch(`http://127.0.0.1:${backendPort}/api/v1`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"action":"info"}' })
+      .then((r) => r.json()).catch(() => null);
+    if (info?.type === `local_${mode}` && proc.exitCode === null) return proc;
+    assert.ok(i < 100 && proc.exitCode === null, `decap-server did not start on port ${backendPort} (is make cms running?):\n${log}`);
+    await new Promise((ok) => setTimeout(ok, 200));
+  }
+}
+
 before(async () => {
   if (!existsSync(chromium)) return;
   for (const [what, file] of [['the pinned CMS', join(decap, 'decap-cms.js')], ['the CMS local backend', decapServer]]) {
@@ -40,17 +58,7 @@ before(async () => {
   bcs = join(tmp, 'bcs');
   execFileSync('go', ['build', '-o', bcs, './generator/cmd/bcs'], { cwd: root, stdio: 'inherit' });
 
-  backend = run(decapServer, [], { env: { ...process.env, MODE: 'fs', GIT_REPO_DIRECTORY: project, PORT: String(backendPort), BIND_HOST: '127.0.0.1', LOG_LEVEL: 'warn' } });
-  let backendLog = '';
-  backend.stderr.on('data', (d) => { backendLog += d; });
-  backend.stdout.on('data', (d) => { backendLog += d; });
-  for (let i = 0; ; i++) {
-    const info = await fetch(`http://127.0.0.1:${backendPort}/api/v1`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"action":"info"}' })
-      .then((r) => r.json()).catch(() => null);
-    if (info?.type === 'local_fs' && backend.exitCode === null) break;
-    assert.ok(i < 100 && backend.exitCode === null, `decap-server did not start on port ${backendPort} (is make cms running?):\n${backendLog}`);
-    await new Promise((ok) => setTimeout(ok, 200));
-  }
+  backend = await startBackend('fs', project);
 
   serve = run(bcs, ['serve', '-root', project, '-addr', '127.0.0.1:0', '-cms', decap]);
   serve.stderr.on('data', (d) => process.stderr.write(d));
@@ -131,6 +139,13 @@ async function open(page, hash) {
   // The nested fields are filled in a moment after the title; a save
   // before then is refused as missing them.
   await page.waitForTimeout(1500);
+}
+
+// status sets a draft's status in the editorial workflow.
+async function status(page, from, to) {
+  await page.getByText(`Status: ${from}`).click();
+  await page.getByRole('menuitem', { name: to }).click();
+  await page.getByText(`Status: ${to}`).waitFor();
 }
 
 // publish saves the entry ("Publish now": in the local backend, straight
@@ -301,5 +316,59 @@ ${qa.map(([q, a]) => `      - question: ${q}\n        answer: "${a}"`).join('\n'
 `);
   assert.deepEqual(differences(build(byHand), out), []);
   assert.deepEqual(errors, []);
+  await page.close();
+});
+
+test('cms: the editorial workflow: a draft is a branch, reviewed and made ready, and published by merging', async (t) => {
+  if (!browser) return skipOrFail(t, `Chromium (${chromium})`);
+  // The same CMS against a Git repository: what the GitHub backend does
+  // with pull requests, decap-server does with local branches.
+  const repo = join(tmp, 'repo');
+  for (const d of ['content', 'templates', 'assets', 'packs']) cpSync(join(root, d), join(repo, d), { recursive: true });
+  const git = (...args) => execFileSync('git', args, { cwd: repo, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
+  git('init', '-q', '-b', 'main');
+  git('config', 'user.name', 'CMS test');
+  git('config', 'user.email', 'cms-test@example.org');
+  git('add', '.');
+  git('commit', '-qm', 'the site');
+  await stop(backend);
+  backend = await startBackend('git', repo);
+
+  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  page.on('dialog', (d) => d.accept()); // "Are you sure you want to publish this entry?"
+  await login(page);
+  await open(page, 'medicines-optimisation/new');
+  await page.locator('[id^=title-field-]').first().fill('Structured medication review clinics');
+  await page.locator('[id^=description-field-]').first().fill('How a practice runs its SMR clinics, for review before it is published.');
+  await page.locator('[id^=last_reviewed-field-]').first().fill(lastReviewed);
+  await page.locator('[id^=next_review-field-]').first().fill(nextReview);
+  await page.getByRole('button', { name: 'Save', exact: true }).click();
+  await page.getByText('Status: Draft').waitFor();
+
+  // A draft lives on its own branch; the live branch does not have it.
+  const branch = 'cms/medicines-optimisation/structured-medication-review-clinics';
+  const file = 'content/medicines-optimisation/structured-medication-review-clinics.md';
+  const label = () => git('config', `branch.${branch}.description`);
+  assert.ok(git('branch', '--list', branch), `no branch ${branch}: ${git('branch', '--list')}`);
+  assert.equal(label(), 'decap-cms/draft');
+  assert.throws(() => git('cat-file', '-e', `main:${file}`), 'the draft reached main');
+  assert.match(git('show', `${branch}:${file}`), /^title: Structured medication review clinics$/m);
+
+  await status(page, 'Draft', 'In review');
+  assert.equal(label(), 'decap-cms/pending_review');
+  await status(page, 'In review', 'Ready');
+  assert.equal(label(), 'decap-cms/pending_publish');
+  assert.throws(() => git('cat-file', '-e', `main:${file}`), 'a page ready for publishing is not published yet');
+
+  await page.getByRole('button', { name: 'Publish', exact: true }).click();
+  await page.getByRole('menuitem', { name: 'Publish now' }).click();
+  await page.getByRole('button', { name: 'Published', exact: true }).waitFor();
+  // Published: merged into main, the branch gone, and main builds with it.
+  assert.equal(git('branch', '--list', branch), '');
+  git('cat-file', '-e', `main:${file}`);
+  assert.equal(git('status', '--porcelain'), '');
+  const out = build(repo);
+  assert.ok(existsSync(join(out, 'medicines-optimisation/structured-medication-review-clinics/index.html')));
+  t.diagnostic(`main after publishing:\n${git('log', '--format=%s', '-3')}`);
   await page.close();
 });
