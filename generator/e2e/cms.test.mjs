@@ -272,6 +272,13 @@ test('cms: a new cluster page with two sections, a picture and three FAQs, witho
     await faqs.locator('[id^=question-field-]').nth(i).fill(q);
     await markdown(page, faqs.locator('[aria-label="markdown field"]').filter({ has: page.locator('label', { hasText: /^Answer/ }) }).nth(i), a);
   }
+  // The CMS's preview shows what was typed, in the site's own stylesheet
+  // (admin/preview.js), loaded.
+  await page.waitForFunction(() => [...document.querySelectorAll('iframe')].some((f) => {
+    const d = f.contentDocument;
+    return d && d.body && d.body.textContent.includes('Repeat prescribing: who does what') &&
+      [...d.querySelectorAll('link[rel=stylesheet]')].some((l) => /\/assets\/site(\.[0-9a-f]+)?\.css$/.test(l.href) && l.sheet && l.sheet.cssRules.length > 50);
+  }), null, { timeout: 15000 });
   await publish(page);
 
   // The file is in content/, beside the picture, and the build takes it.

@@ -28,6 +28,7 @@ type Inputs struct {
 	// sections, and Clinical those of them whose pages need review dates.
 	Home     string
 	Plain    []string
+	Titles   map[string]string // a plain page's title by its rel: its name in the CMS's list
 	Sections []Section
 	// Forms are the content rels of the pages that have a form: only they
 	// show one in the CMS (a form is the web team's: the receiver and the
@@ -354,7 +355,11 @@ func Make(in Inputs) (*Config, error) {
 		Description: "Pages outside the sections: contact, privacy, accessibility, page not found."}
 	for _, rel := range in.Plain {
 		name := strings.TrimSuffix(rel, ".md")
-		plain.Files = append(plain.Files, file{Name: name, Label: name, File: "content/" + rel, Fields: fieldsOf(rel)})
+		label := name
+		if t := in.Titles[rel]; t != "" {
+			label = t
+		}
+		plain.Files = append(plain.Files, file{Name: name, Label: label, File: "content/" + rel, Fields: fieldsOf(rel)})
 	}
 	c.Collections = append(c.Collections, home)
 	for _, s := range in.Sections {

@@ -14,7 +14,7 @@ import (
 func testInputs() Inputs {
 	return Inputs{
 		Backend: map[string]string{"name": "github", "repo": "bcs/site", "branch": "main"},
-		Home:    "_index.md", Plain: []string{"contact.md", "privacy.md"}, Forms: []string{"contact.md"},
+		Home:    "_index.md", Plain: []string{"contact.md", "privacy.md"}, Forms: []string{"contact.md"}, Titles: map[string]string{"contact.md": "Contact us"},
 		Sections:   []Section{{Dir: "medicines-optimisation", Title: "Medicines optimisation", Clinical: true}},
 		Indicators: []Option{{Label: "Repeat prescriptions turned round in time", Value: "REPEAT-TAT"}},
 		Pack:       []Option{{Label: "High-risk drug monitoring SOP", Value: "hrd-monitoring-sop"}},
@@ -199,6 +199,10 @@ func TestConfigYAML(t *testing.T) {
 	var back map[string]any
 	if err := yaml.Unmarshal(a, &back); err != nil {
 		t.Fatal(err)
+	}
+	// The other pages are listed by their titles, or their file's name.
+	if pages := c.Collections[2].Files; pages[0].Label != "Contact us" || pages[1].Label != "privacy" || pages[0].Name != "contact" {
+		t.Errorf("the other pages are listed as %+v, %+v", pages[0].Label, pages[1].Label)
 	}
 	for _, want := range []string{"publish_mode: editorial_workflow", "url: http://localhost:8082/api/v1", "media_folder: content/images", "typeKey: type", "folder: content/medicines-optimisation"} {
 		if !strings.Contains(string(a), want) {

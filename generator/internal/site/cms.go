@@ -73,6 +73,7 @@ func (b *Builder) cmsFiles(pages []*page.Page) (map[string][]byte, error) {
 		SiteURL: strings.TrimSuffix(s.BaseURL, "/"),
 		Blocks:  slices.Sorted(maps.Keys(s.Blocks)),
 		Lists:   slices.Sorted(maps.Keys(formLists(b.in.icbs, b.opt.Now))),
+		Titles:  map[string]string{},
 	}
 	for _, p := range pages {
 		if !p.Generated && p.Front.Form != nil {
@@ -84,6 +85,7 @@ func (b *Builder) cmsFiles(pages []*page.Page) (map[string][]byte, error) {
 			in.Home = p.Rel
 		case p.Kind == page.Plain || p.Kind == page.NotFound:
 			in.Plain = append(in.Plain, p.Rel)
+			in.Titles[p.Rel] = p.Front.Title
 		case p.Kind == page.Pillar:
 			dir := path.Dir(p.Rel)
 			in.Sections = append(in.Sections, cms.Section{Dir: dir, Title: p.LinkText(), Clinical: slices.Contains(s.ClinicalSections, dir)})
