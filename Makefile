@@ -120,10 +120,12 @@ serve:
 ## content/ by the CMS's local backend (decap-server on 127.0.0.1:$(CMS_PORT)), and the preview
 ## beside it shows them (Ctrl-C stops both). Fetches the pinned CMS once (generator/cms/decap.json).
 CMS     := generator/cms
+# generator/internal/cms.LocalPort: where config.yml says the local backend is (TestLocalPort)
 CMS_PORT := 8082
 cms: cms-deps
 	@MODE=fs GIT_REPO_DIRECTORY="$(CURDIR)" PORT=$(CMS_PORT) BIND_HOST=127.0.0.1 LOG_LEVEL=warn \
 	  $(CMS)/node_modules/.bin/decap-server & backend=$$!; trap 'kill $$backend 2>/dev/null' EXIT INT TERM; \
+	  sleep 1; kill -0 $$backend 2>/dev/null || { echo "make cms: the CMS's local backend stopped: is port $(CMS_PORT) in use (another make cms)?" >&2; exit 1; }; \
 	  echo "make cms: open http://localhost:1313/admin/ (the CMS saves into content/ of $(CURDIR))"; \
 	  $(BCS) serve -cms $(CMS)/decap
 

@@ -1,7 +1,9 @@
 package cms
 
 import (
+	"os"
 	"reflect"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -270,5 +272,17 @@ func TestRequiredFields(t *testing.T) {
 		if required(f) != tc.want || !strings.HasPrefix(f.Hint, tc.hint) {
 			t.Errorf("%v: required %v, hint %q; want %v, %q...", tc.path, required(f), f.Hint, tc.want, tc.hint)
 		}
+	}
+}
+
+// make cms starts the local backend on the port config.yml names.
+func TestLocalPort(t *testing.T) {
+	src, err := os.ReadFile("../../../Makefile")
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := regexp.MustCompile(`(?m)^CMS_PORT := (\d+)`).FindSubmatch(src)
+	if m == nil || string(m[1]) != LocalPort {
+		t.Errorf("the Makefile's CMS_PORT is %q, config.yml's local backend is on %s", m, LocalPort)
 	}
 }
