@@ -118,9 +118,6 @@ func structFields(t reflect.Type, prefix string, in Inputs, optional string) ([]
 		if err != nil {
 			return nil, err
 		}
-		if f == nil {
-			continue
-		}
 		if optional != "" && *f.Required {
 			f.Required = new(false)
 			f.Hint = strings.TrimSpace("Needed when there is " + optional + ". " + f.Hint)
@@ -130,8 +127,7 @@ func structFields(t reflect.Type, prefix string, in Inputs, optional string) ([]
 	return out, nil
 }
 
-// makeField makes the field of one key of Go type t, or nil for a key the
-// CMS deliberately leaves to hand editing (widget "omit").
+// makeField makes the field of one key of Go type t.
 func makeField(t reflect.Type, key, name string, in Inputs) (*field, error) {
 	m, ok := fields[key]
 	if !ok {
@@ -142,9 +138,6 @@ func makeField(t reflect.Type, key, name string, in Inputs) (*field, error) {
 
 // fieldOf makes the field of one key of Go type t as m describes it.
 func fieldOf(t reflect.Type, key, name string, m meta, in Inputs) (*field, error) {
-	if m.widget == "omit" {
-		return nil, nil
-	}
 	f := &field{Label: m.label, Name: name, Hint: m.hint, Pattern: m.pattern, Default: m.dflt}
 	f.Required = &m.required
 	if t.Kind() == reflect.Pointer {
@@ -216,9 +209,7 @@ func sectionsField(f *field, in Inputs) (*field, error) {
 		if err != nil {
 			return nil, err
 		}
-		if sub != nil {
-			all[name] = *sub
-		}
+		all[name] = *sub
 	}
 	f.Widget, f.TypeKey, f.Collapsed, f.LabelOne = "list", "type", true, "section"
 	f.Required = new(bool)

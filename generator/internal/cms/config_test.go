@@ -65,8 +65,7 @@ func cmsKeys(fs []field, prefix string, out map[string]bool) {
 }
 
 // The generated configuration covers every front-matter key: each key of
-// page.Front, however deep, is a field of every page collection, unless
-// fields says the CMS leaves it to hand editing; the form's keys are on
+// page.Front, however deep, is a field of every page collection; the form's keys are on
 // the pages that have a form, and only there.
 func TestEveryKeyIsInTheCMS(t *testing.T) {
 	c, err := Make(testInputs())
@@ -98,7 +97,7 @@ func TestEveryKeyIsInTheCMS(t *testing.T) {
 					}
 					continue
 				}
-				if !have[k] && fields[k].widget != "omit" {
+				if !have[k] {
 					t.Errorf("collection %s: front-matter key %q is not in the CMS", col.Name, k)
 				}
 				delete(have, k)
