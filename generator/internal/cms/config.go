@@ -374,7 +374,7 @@ func requireFields(fs []field, names ...string) []field {
 	out := slices.Clone(fs)
 	for i := range out {
 		if slices.Contains(names, out[i].Name) {
-			out[i].Required, out[i].Collapsed = new(true), false
+			out[i].Required = new(true)
 		}
 	}
 	return out
